@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set everything up and run Code 1-2-3 at http://127.0.0.1:5000 on SQLite, with demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+
+export FLASK_APP=wsgi
+.venv/bin/flask translate compile >/dev/null
+.venv/bin/flask db-upgrade
+.venv/bin/flask demo
+exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

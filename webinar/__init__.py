@@ -1,0 +1,79 @@
+"""Code 1-2-3: sales training on which customers fit, with a workbook and an action plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from webinar.config import ROOT, build_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(build_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    _check_folders(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _check_folders(app: Flask) -> None:
+    folders = (app.template_folder, app.static_folder, app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise RuntimeError(f"missing folder {folder}: run from a complete checkout")
+
+
+def register_extensions(app: Flask) -> None:
+    from webinar import db, i18n, security
+    from webinar.auth import sessions
+    from webinar.extensions import csrf, limiter, login_manager
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    sessions.init_login_manager(login_manager)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from webinar.admin import bp as admin_bp
+    from webinar.auth import bp as auth_bp
+    from webinar.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/account")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_request_hooks(app: Flask) -> None:
+    from webinar import hooks
+
+    hooks.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from webinar import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from webinar import cli
+
+    cli.init_app(app)

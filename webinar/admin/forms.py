@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SubmitField
+
+from webinar.models import Role
+
+ROLE_LABELS = {
+    Role.PARTICIPANT.value: _l("Participant"),
+    Role.TRAINER.value: _l("Trainer"),
+    Role.ADMIN.value: _l("Admin"),
+}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    submit = SubmitField(_l("Save role"))

@@ -1,0 +1,180 @@
+"""Register, log in and out, reset and change the password, delete the account."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webinar import mail
+from webinar.auth import bp, services, sessions, throttle
+from webinar.auth.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from webinar.extensions import limiter
+from webinar.security import safe_next
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMIT"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    """Create a participant account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                form.email.data, form.password.data, form.display_name.data, str(get_locale())
+            )
+        except services.EmailTaken:
+            form.email.errors.append(
+                _("There is already an account with this email address. Log in, or reset "
+                  "your password if you forgot it.")
+            )
+        else:
+            sessions.start(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with email and password."""
+    target = safe_next(request.args.get("next"), url_for("main.home"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data
+        if throttle.is_blocked(email):
+            form.form_errors.append(
+                _("Too many failed attempts. Wait 15 minutes, or reset your password.")
+            )
+            status = 429
+        else:
+            user = services.authenticate(email, form.password.data)
+            if user is None:
+                throttle.record_failure(email)
+                form.form_errors.append(_("That email address and password do not match."))
+                status = 401
+            else:
+                sessions.start(user, remember=form.remember.data)
+                return redirect(target)
+    elif form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out on this device."""
+    sessions.end(current_user._get_current_object())
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot_password():
+    """Ask for a password reset link by email."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_by_email(form.email.data)
+        if user is not None and user.password_hash:
+            link = url_for("auth.reset_password", token=services.reset_token(user), _external=True)
+            with force_locale(user.locale or str(get_locale())):
+                mail.send(
+                    user.email,
+                    _("Reset your Code 1-2-3 password"),
+                    _(
+                        "Hello %(name)s,\n\nSomeone asked to reset the password of your Code 1-2-3 "
+                        "account. If that was you, open this link within an hour:\n\n%(link)s\n\n"
+                        "If it was not you, ignore this mail; your password stays as it is.",
+                        name=user.display_name,
+                        link=link,
+                    ),
+                )
+        # The same answer whether or not the address has an account.
+        flash(_("If that address has an account, a reset link is on its way. "
+                "It works for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        sessions.end_others(user)
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/", methods=["GET"])
+@login_required
+def profile():
+    """Show the account page."""
+    return render_template(
+        "auth/profile.html",
+        password_form=ChangePasswordForm(),
+        delete_form=DeleteAccountForm(),
+    )
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    """Change the password and sign out every other device."""
+    form = ChangePasswordForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if services.check_password(user, form.current_password.data):
+            services.set_password(user, form.password.data)
+            sessions.end_others(user)
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("auth.profile"))
+        form.current_password.errors.append(_("That is not your current password."))
+    return render_template(
+        "auth/profile.html", password_form=form, delete_form=DeleteAccountForm()
+    ), 422
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete_account():
+    """Delete the account and everything in it."""
+    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if user.is_guest or services.check_password(user, form.password.data):
+            sessions.end(user)
+            services.delete_account(user)
+            flash(_("Your account and all its data are deleted."), "info")
+            return redirect(url_for("main.home"))
+        form.password.errors.append(
+            _("Enter your password to confirm.") if not form.password.data
+            else _("That is not your password.")
+        )
+    return render_template(
+        "auth/profile.html", password_form=ChangePasswordForm(), delete_form=form
+    ), 422

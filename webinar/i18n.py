@@ -1,0 +1,77 @@
+"""Locale choice and locale-aware formatting (numbers, money, dates)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel import Locale
+from flask import Flask, g, request, session
+from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
+from flask_login import current_user
+
+from webinar.config import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from webinar.extensions import babel
+
+
+def valid_locale(value: str | None) -> str | None:
+    """Return the value when it is a supported locale code, else None (an allow-list, no paths)."""
+    if value and value in SUPPORTED_LOCALES:
+        return value
+    return None
+
+
+def select_locale() -> str:
+    """The user's saved choice, then the session, then ?lang=, then Accept-Language, then nl."""
+    if getattr(g, "forced_locale", None):
+        return g.forced_locale
+    if current_user and current_user.is_authenticated and valid_locale(current_user.locale):
+        return current_user.locale
+    chosen = valid_locale(session.get("locale")) or valid_locale(request.args.get("lang"))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
+
+
+def language_name(code: str) -> str:
+    """A language's own name, as its speakers write it ("Nederlands", "English")."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def money(amount: Decimal | float | None, digits: int = 0) -> str:
+    """Euros in the locale's own pattern (€ 12.500 / €12,500), whole euros unless asked."""
+    if amount is None:
+        return "–"
+    if digits:
+        return format_currency(amount, "EUR")
+    pattern = Locale.parse(str(get_locale())).currency_formats["standard"].pattern
+    return format_currency(amount, "EUR", format=pattern.replace(".00", ""), currency_digits=False)
+
+
+def number(value: Decimal | float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def percent(share: Decimal | float | None, digits: int = 0) -> str:
+    """Format a share between 0 and 1 as a percentage."""
+    if share is None:
+        return "–"
+    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(share, format=pattern)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        money=money, number=number, percent=percent, date=lambda d, f="medium": format_date(d, f)
+    )
+
+    @app.context_processor
+    def _locale_context():
+        current = str(get_locale())
+        return {
+            "current_locale": current,
+            "languages": [(code, language_name(code)) for code in SUPPORTED_LOCALES],
+        }

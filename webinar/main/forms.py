@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from webinar.config import SUPPORTED_LOCALES
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(choices=[(code, code) for code in SUPPORTED_LOCALES])
+    next = HiddenField()
