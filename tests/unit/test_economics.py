@@ -259,11 +259,12 @@ def test_shares_add_up_to_one(accounts):
     for dimension in ("revenue_potential", "gross_profit", "sales_hours_per_month"):
         measures = [getattr(g, dimension) for g in groups]
         shares = [m.share for m in measures if m.share is not None]
-        if any(m.total for m in measures):
+        # Shares come from unrounded totals: a gross profit of € 0.00001 still has a share.
+        if shares:
             assert abs(sum(shares) - 1) <= TOLERANCE
             assert all(0 <= s <= 1 for s in shares)
         else:
-            assert shares == []
+            assert not any(m.total for m in measures)
         assert sum(m.known + m.unknown for m in measures) == len(accounts)
 
 
