@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from webinar import create_app
 from webinar.config import ROOT
@@ -69,8 +69,10 @@ def app(database_url, tmp_path):
 def _empty_tables(app) -> None:
     engine = app.extensions["db_engine"]
     with engine.begin() as conn:
+        existing = set(inspect(conn).get_table_names())
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name in existing:
+                conn.execute(table.delete())
     engine.dispose()
 
 

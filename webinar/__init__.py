@@ -54,10 +54,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from webinar.admin import bp as admin_bp
     from webinar.auth import bp as auth_bp
+    from webinar.lessons import bp as lessons_bp
     from webinar.main import bp as main_bp
+    from webinar.workbook import bp as workbook_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(workbook_bp, url_prefix="/workbook")
     app.register_blueprint(auth_bp, url_prefix="/account")
+    app.register_blueprint(lessons_bp, url_prefix="/lessons")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

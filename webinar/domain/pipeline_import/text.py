@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,6 +40,7 @@ def clean_multiline(value: str, max_chars: int) -> str:
     return "\n".join(line for line in lines if line)[:max_chars].rstrip()
 
 
+@functools.lru_cache(maxsize=32768)  # the import asks twice per row (duplicates, drafts)
 def match_key(name: str) -> str:
     """The key under which two names count as the same company.
 

@@ -1,0 +1,93 @@
+"""A participant imports their pipeline, rates it with the keyboard, and reads the insights."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility
+from tests.conftest import PASSWORD
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "imports" / "exports"
+
+
+def log_in(page, email="anna@example.nl"):
+    page.goto("/account/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text("Welkom terug")).to_be_visible()
+
+
+def import_file(page, path: Path, expect_name: str):
+    page.get_by_label(re.compile("Export uit je CRM")).set_input_files(str(path))
+    page.get_by_role("button", name="Lees het bestand").click()
+    expect(page.get_by_role("heading", name="Controleer de import")).to_be_visible()
+    expect(page.get_by_role("cell", name=expect_name).first).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name=re.compile(r"rijen importeren")).click()
+    expect(page.get_by_text(re.compile("Geïmporteerd:"))).to_be_visible()
+
+
+def test_import_rate_override_and_insights(page, make_user):
+    """Can a Dutch entrepreneur import a CSV and an XLSX, rate by keyboard and read insights?"""
+    make_user(locale="nl")
+    log_in(page)
+    page.goto("/workbook/")
+    check_accessibility(page)
+    page.get_by_label("Naam van je bedrijf").fill("Jansen Installaties")
+    page.get_by_role("button", name="Begin het werkboek").click()
+    expect(page.get_by_role("heading", name="Unieke toegevoegde waarde")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto(page.url.replace("/value", "/pipeline"))
+    check_accessibility(page)
+    import_file(page, DATA / "teamleader_deals.csv", "Café Société B.V.")
+    import_file(page, DATA / "title_row.xlsx", "Acme B.V.")
+    expect(page.get_by_role("link", name="Café Société B.V.", exact=True)).to_be_visible()
+
+    # Rate with the keyboard only: focus a cell's select and type the rating.
+    page.goto(page.url.replace("/pipeline", "/rate"))
+    check_accessibility(page)
+    first_need = page.locator("select[data-criterion=need_fit]").first
+    first_need.focus()
+    page.keyboard.press("5")
+    expect(page.locator("#grid-status")).to_have_text("Opgeslagen.")
+    row = page.locator("tbody tr").first
+    expect(row.locator("[data-code]")).not_to_have_text("Nog geen code")
+    page.keyboard.press("Tab")  # to the revenue cell of the same row
+    expect(row.locator("select[data-criterion=revenue]")).to_be_focused()
+    page.keyboard.press("4")
+    expect(page.locator("#grid-status")).to_have_text("Opgeslagen.")
+    second_need = page.locator("select[data-criterion=need_fit]").nth(1)
+    second_need.focus()
+    page.keyboard.press("1")
+    expect(page.locator("tbody tr").nth(1).locator("[data-code]")).to_contain_text("Code 3")
+
+    # Override the first account's code, with the keyboard.
+    name = row.locator("th a").inner_text()
+    row.locator("th a").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Jouw code").focus()
+    page.get_by_label("Jouw code").select_option("3")
+    page.get_by_label("Waarom?").focus()
+    page.keyboard.type("Betaalt altijd te laat")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Reden voor je eigen code: Betaalt altijd te laat")).to_be_visible()
+    expect(page.locator(".fit-code")).to_contain_text("voorgesteld")
+
+    page.goto(page.url.split("/accounts/")[0] + "/insights")
+    expect(page.get_by_role("heading", name="Waar je verkooputen naartoe gaan")).to_be_visible()
+    expect(page.get_by_text(re.compile("MSP Associates"))).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wissel").click()
+    expect(page.get_by_role("heading", name="Where your sales hours go")).to_be_visible()
+    expect(page.locator("figure.chart svg").first).to_be_visible()
+    check_accessibility(page)

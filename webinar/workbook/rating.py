@@ -1,0 +1,116 @@
+"""Step 4: rate every account on every criterion, in a grid that saves each change."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webinar import db
+from webinar.domain import scoring
+from webinar.models.workbook import Account
+from webinar.workbook import bp, services
+from webinar.workbook.forms import RevisionForm
+from webinar.workbook.revisions import StaleWrite, record
+from webinar.workbook.views import stale
+
+PAGE_SIZE = 100
+
+
+def _target(account_id: int, criterion: str, rater_id: int) -> str:
+    return f"account:{account_id}:rating:{criterion}:{rater_id}"
+
+
+def _page_of_accounts(workbook, page: int):
+    total = db.session().scalar(
+        select(func.count(Account.id)).where(Account.workbook_id == workbook.id))
+    accounts = db.session().scalars(
+        select(Account).where(Account.workbook_id == workbook.id)
+        .options(selectinload(Account.ratings)).order_by(Account.name, Account.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return accounts, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total
+
+
+@bp.route("/<int:workbook_id>/rate", methods=["GET", "POST"])
+@login_required
+def rate(workbook_id: int):
+    """Show the rating grid; without JavaScript, save the whole page of ratings at once."""
+    workbook = services.own_workbook(workbook_id)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    accounts, pages, total = _page_of_accounts(workbook, page)
+    settings = services.settings_of(workbook)
+    form = RevisionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        changes = []
+        for account in accounts:
+            current = services.manual_ratings(account, current_user.id)
+            for criterion in scoring.CRITERIA:
+                raw = request.form.get(f"r-{account.id}-{criterion}")
+                if raw is None:
+                    continue
+                if raw not in ("", "1", "2", "3", "4", "5"):
+                    abort(400)
+                value = int(raw) if raw else None
+                if current.get(criterion) != value:
+                    changes.append((account, criterion, value))
+        if changes:
+            try:
+                record(workbook, [_target(a.id, c, current_user.id) for a, c, _v in changes],
+                       current_user.id, form.based_on(), {"what": "ratings",
+                                                         "count": len(changes)})
+            except StaleWrite as error:
+                return stale(error, workbook)
+            for account, criterion, value in changes:
+                services.set_rating(account, current_user.id, criterion, value)
+            for account in {a for a, _c, _v in changes}:
+                services.refresh_fit(account, settings)
+            services.mark_step_done(workbook, "rate")
+        flash(_("%(count)d ratings saved.", count=len(changes)), "success")
+        return redirect(url_for("workbook.rate", workbook_id=workbook.id, page=page))
+    rows = [(account, *services.evaluate(account, settings, current_user.id))
+            for account in accounts]
+    form.revision.data = workbook.revision
+    return render_template("workbook/rate.html", workbook=workbook, rows=rows, form=form,
+                           page=page, pages=pages, total=total, criteria=scoring.CRITERIA,
+                           step=services.step_info("rate"))
+
+
+@bp.route("/<int:workbook_id>/ratings", methods=["POST"])
+@login_required
+def save_rating(workbook_id: int):
+    """Save one rating (the grid's script calls this on every change) and return the new fit."""
+    workbook = services.own_workbook(workbook_id)
+    data = request.get_json(silent=True) or {}
+    criterion = data.get("criterion")
+    raw = data.get("value")
+    try:
+        account_id = int(data.get("account_id"))
+        based_on = int(data.get("revision"))
+        value = None if raw in (None, "") else int(raw)
+        scoring.check_rating(criterion, value)
+    except (TypeError, ValueError):
+        return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
+    account = services.own_account(workbook, account_id)
+    try:
+        revision = record(workbook, _target(account.id, criterion, current_user.id),
+                          current_user.id, based_on, {"what": "rating", "name": account.name})
+    except StaleWrite as error:
+        return jsonify(
+            error=_("Someone changed this rating in the meantime. Reload the page to see the "
+                    "latest ratings, then make your change again."),
+            revision=error.current_revision,
+        ), 409
+    services.set_rating(account, current_user.id, criterion, value)
+    result = services.refresh_fit(account, services.settings_of(workbook))
+    services.mark_step_done(workbook, "rate")
+    return jsonify(
+        revision=revision,
+        score=result.score,
+        code=account.final_code,
+        suggested_code=result.suggested_code,
+        knockouts=list(result.knockouts),
+    )
