@@ -6,7 +6,7 @@ back when it raised, so a failing request never leaves half a change behind.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -34,6 +34,8 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            # Let SQLAlchemy's "begin" event below open transactions, not the driver.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -41,8 +43,19 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            # A request that may write takes the write lock up front (waiting up to the busy
+            # timeout). A deferred transaction that read first and then tries to write fails at
+            # once with "database is locked" when another writer committed in between.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _may_write() -> bool:
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -69,6 +69,14 @@ def is_database_busy(exc: BaseException) -> bool:
 
 
 def database_busy_response() -> Response:
+    from webinar import db
+    from webinar.extensions import login_manager
+
+    db.rollback_request()
+    # The page must not need the database it is reporting as busy: if the user was not loaded
+    # yet (the lock stopped that too), show the page as to a visitor.
+    if "_login_user" not in g:
+        g._login_user = login_manager.anonymous_user()
     response = error_response(503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

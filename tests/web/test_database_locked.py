@@ -1,0 +1,98 @@
+"""QUALITY.md T11: SQLite held locked by another process: wait briefly, else 503, nothing lost."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from tests.conftest import Actions
+from tests.web.workbook_helpers import start_workbook
+from webinar import create_app
+from webinar.migrate import upgrade
+
+
+@pytest.fixture
+def sqlite_app(tmp_path):
+    path = tmp_path / "locked.db"
+    upgrade(f"sqlite:///{path}")
+
+    def make(busy_timeout_ms: int):
+        app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                          "SECRET_KEY": "test", "RATELIMIT_STORAGE_URI": "memory://",
+                          "SQLITE_BUSY_TIMEOUT_MS": busy_timeout_ms})
+        return app
+
+    return path, make
+
+
+def _hold_write_lock(path, seconds: float, locked: threading.Event):
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("CREATE TABLE IF NOT EXISTS lock_holder (x)")
+    locked.set()
+    time.sleep(seconds)
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def _participant(app):
+    client = app.test_client()
+    actions = Actions(client)
+    actions.register()
+    wid = start_workbook(client)
+    return client, wid
+
+
+def test_a_short_lock_is_waited_out(sqlite_app):
+    """When another process holds the database for 2 s, does my save wait and succeed?"""
+    path, make = sqlite_app
+    app = make(5000)
+    client, wid = _participant(app)
+    locked = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 2, locked))
+    url = f"/workbook/{wid}/value"
+    html = client.get(url)  # fetch the form (and its token) before the lock
+    holder.start()
+    locked.wait(5)
+    started = time.monotonic()
+    response = _post_value(client, html, url)
+    waited = time.monotonic() - started
+    holder.join()
+    assert response.status_code == 302
+    assert waited >= 1.0
+    assert "Fast installs" in client.get(url).get_data(as_text=True)
+
+
+def _post_value(client, html, url):
+    import re
+
+    page = html.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    revision = re.search(r'name="revision" (?:type="hidden" )?value="(\d+)"', page).group(1)
+    return client.post(url, data={"csrf_token": token, "revision": revision,
+                                  "elements-0-text": "Fast installs"})
+
+
+def test_a_long_lock_gets_503_with_retry_after_and_nothing_half_written(sqlite_app):
+    """When the database stays locked, do I get a clear 503 to retry, and nothing half-saved?"""
+    path, make = sqlite_app
+    app = make(1000)
+    client, wid = _participant(app)
+    url = f"/workbook/{wid}/value"
+    html = client.get(url)
+    locked = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 3, locked))
+    holder.start()
+    locked.wait(5)
+    response = _post_value(client, html, url)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert "Er is niets verloren gegaan" in response.get_data(as_text=True)
+    holder.join()
+    assert "Fast installs" not in client.get(url).get_data(as_text=True)
+    # Once the lock is gone, the same form goes through.
+    assert _post_value(client, client.get(url), url).status_code == 302
+    assert client.get("/healthz").status_code == 200
