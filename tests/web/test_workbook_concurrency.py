@@ -86,6 +86,6 @@ def test_twenty_clients_fifty_ratings_each(app, make_user):
         ratings = {(r.account_id, r.criterion): r.value
                    for r in db.session().scalars(select(Rating))}
     last = {}
-    for rev, account, criterion, value in sorted(accepted):
+    for _revision, account, criterion, value in sorted(accepted):
         last[(account, criterion)] = value
     assert ratings == last
