@@ -17,6 +17,16 @@ from tests.web.workbook_helpers import (
 )
 
 
+# The criteria form as the defaults fill it.
+DEFAULT_CRITERIA = {
+    "weight_need_fit": "1", "weight_revenue": "1", "weight_margin": "1", "weight_effort": "1",
+    "weight_focus": "1", "code_1_min": "75", "code_2_min": "50", "revenue_1": "5000",
+    "revenue_2": "15000", "revenue_3": "40000", "revenue_4": "100000", "margin_1": "10",
+    "margin_2": "20", "margin_3": "30", "margin_4": "45", "effort_1": "16", "effort_2": "8",
+    "effort_3": "4", "effort_4": "2",
+}
+
+
 @pytest.fixture
 def anna(client, actions, make_user):
     make_user()
@@ -129,12 +139,7 @@ def test_stale_form_shows_what_changed(app, anna, actions):
     """When another tab saved the criteria first, does my save get refused with what changed?"""
     wid = start_workbook(anna)
     old = revision_on(anna, f"/workbook/{wid}/criteria")
-    defaults = {"weight_need_fit": "1", "weight_revenue": "1", "weight_margin": "1",
-                "weight_effort": "1", "weight_focus": "1", "code_1_min": "75", "code_2_min": "50",
-                "revenue_1": "5000", "revenue_2": "15000", "revenue_3": "40000",
-                "revenue_4": "100000", "margin_1": "10", "margin_2": "20", "margin_3": "30",
-                "margin_4": "45", "effort_1": "16", "effort_2": "8", "effort_3": "4",
-                "effort_4": "2"}
+    defaults = DEFAULT_CRITERIA
     assert post_form(anna, f"/workbook/{wid}/criteria",
                      {**defaults, "weight_need_fit": "3"}).status_code == 302
     response = post_form(anna, f"/workbook/{wid}/criteria",
@@ -149,11 +154,7 @@ def test_stale_form_shows_what_changed(app, anna, actions):
 def test_criteria_that_do_not_fit_together_are_explained(app, anna):
     """Is a code 2 band above the code 1 band refused with a clear message?"""
     wid = start_workbook(anna)
-    data = {"weight_need_fit": "1", "weight_revenue": "1", "weight_margin": "1",
-            "weight_effort": "1", "weight_focus": "1", "code_1_min": "50", "code_2_min": "60",
-            "revenue_1": "5000", "revenue_2": "15000", "revenue_3": "40000",
-            "revenue_4": "100000", "margin_1": "10", "margin_2": "20", "margin_3": "30",
-            "margin_4": "45", "effort_1": "16", "effort_2": "8", "effort_3": "4", "effort_4": "2"}
+    data = {**DEFAULT_CRITERIA, "code_1_min": "50", "code_2_min": "60"}
     response = post_form(anna, f"/workbook/{wid}/criteria", data)
     assert response.status_code == 422
     assert "niet hoger zijn dan de score voor code 1" in response.get_data(as_text=True)
