@@ -16,7 +16,6 @@ from tests.web.workbook_helpers import (
     workbook,
 )
 
-
 # The criteria form as the defaults fill it.
 DEFAULT_CRITERIA = {
     "weight_need_fit": "1", "weight_revenue": "1", "weight_margin": "1", "weight_effort": "1",
