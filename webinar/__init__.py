@@ -54,8 +54,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from webinar.admin import bp as admin_bp
     from webinar.auth import bp as auth_bp
+    from webinar.cohorts import bp as cohorts_bp
     from webinar.lessons import bp as lessons_bp
+    from webinar.live import bp as live_bp
     from webinar.main import bp as main_bp
+    from webinar.plan import bp as plan_bp
     from webinar.workbook import bp as workbook_bp
 
     app.register_blueprint(main_bp)
@@ -63,6 +66,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/account")
     app.register_blueprint(lessons_bp, url_prefix="/lessons")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(plan_bp, url_prefix="/plan")
+    app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
+    app.register_blueprint(live_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -21,5 +21,6 @@ STEPS = (
     WorkbookStep("pipeline", _l("Pipeline"), "the-exercise"),
     WorkbookStep("rate", _l("Rate the accounts"), "code-1-2-3"),
     WorkbookStep("insights", _l("Insights"), "the-70-percent"),
+    WorkbookStep("plan", _l("Action plan"), "the-exercise"),
 )
 STEP_KEYS = frozenset(s.key for s in STEPS) | {"team", "plan"}

@@ -1,0 +1,93 @@
+// Follow the trainer: poll the tiny state endpoint, fetch the step only when its version changes.
+// Without this file the page still works: the refresh link and the plain vote form.
+(() => {
+  "use strict";
+  const holder = document.getElementById("live-step");
+  if (!holder) return;
+  const status = document.getElementById("live-status");
+  const data = holder.dataset;
+  const POLL_MS = 1500;
+  const HERE_MS = 10000;
+  let version = parseInt(data.version, 10) || 0;
+  let etag = null;
+  let failures = 0;
+  let busy = false;
+
+  const say = (text) => { if (status && text !== undefined && status.textContent !== text) status.textContent = text; };
+
+  async function loadStep(v) {
+    const response = await fetch(`${data.stepUrl}${data.stepUrl.includes("?") ? "&" : "?"}v=${v}`,
+      { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) throw new Error(`step ${response.status}`);
+    const html = await response.text();
+    const focused = holder.contains(document.activeElement);
+    holder.innerHTML = html;
+    if (focused) {
+      const title = holder.querySelector("h2");
+      if (title) { title.tabIndex = -1; title.focus(); }
+    }
+  }
+
+  async function tick() {
+    if (busy) return schedule(POLL_MS);
+    busy = true;
+    try {
+      const headers = etag ? { "If-None-Match": etag } : {};
+      const response = await fetch(data.stateUrl, { headers, credentials: "same-origin", cache: "no-store" });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag");
+        const state = await response.json();
+        // Versions only go up; an answer from a slower server never takes a page back.
+        if (state.v > version) {
+          await loadStep(state.v);
+          version = state.v;
+        }
+      } else if (response.status !== 304) {
+        throw new Error(`state ${response.status}`);
+      }
+      if (failures) say(data.msgFollowing);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      say(data.msgReconnecting);
+    } finally {
+      busy = false;
+    }
+    // Back off after failures (up to 15 s) and recover by itself.
+    schedule(failures ? Math.min(15000, POLL_MS * 2 ** Math.min(failures, 4)) : POLL_MS);
+  }
+
+  function schedule(ms) { window.setTimeout(tick, ms); }
+
+  async function here() {
+    if (!data.hereUrl) return;
+    try {
+      await fetch(data.hereUrl, { method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": data.csrf } });
+    } catch (error) { /* the next one will count */ }
+  }
+
+  holder.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.classList.contains("step-form")) return;
+    event.preventDefault();
+    const button = form.querySelector("[type=submit]");
+    if (button) button.disabled = true;
+    say(data.msgSaving);
+    try {
+      const response = await fetch(form.action, { method: "POST", body: new FormData(form),
+        credentials: "same-origin", headers: { Accept: "application/json" } });
+      let message = "";
+      try { message = (await response.json()).message; } catch (error) { message = ""; }
+      await loadStep(version);
+      say(message || data.msgFollowing);
+    } catch (error) {
+      say(data.msgReconnecting);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+
+  schedule(POLL_MS);
+  if (data.hereUrl) window.setInterval(here, HERE_MS);
+})();

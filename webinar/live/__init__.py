@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("live", __name__)
+
+from webinar.live import state, views  # noqa: E402, F401  (registers the routes)

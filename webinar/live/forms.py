@@ -1,0 +1,57 @@
+"""Joining a webinar and claiming the guest account afterwards."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from webinar.auth.forms import _email_field, _new_password_fields
+
+
+class JoinCodeForm(FlaskForm):
+    code = StringField(
+        _l("Join code"),
+        validators=[DataRequired(_l("Enter the join code.")),
+                    Length(max=20, message=_l("A join code has 6 characters."))],
+        description=_l("Six letters and digits, shown by your trainer."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Next"))
+
+
+class JoinNameForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name.")),
+                    Length(max=80, message=_l("A name has at most 80 characters."))],
+        description=_l("Shown to your trainer. No password needed."),
+        render_kw={"autocomplete": "name"},
+    )
+    submit = SubmitField(_l("Join the webinar"))
+
+
+class JoinConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Join the webinar"))
+
+
+class ClaimForm(FlaskForm):
+    email = _email_field()
+    password, password_confirm = _new_password_fields()
+    submit = SubmitField(_l("Keep my account"))
+
+
+class StepForm(FlaskForm):
+    """Next, previous or a given step (presenter)."""
+
+    to = HiddenField()
+
+
+class PollForm(FlaskForm):
+    action = HiddenField()
+
+
+class LessonForm(FlaskForm):
+    lesson = SelectField(_l("Lesson"), validate_choice=True)
+    submit = SubmitField(_l("Present this lesson"))

@@ -1,0 +1,285 @@
+"""The live session: state changes, votes, presence and results. Plain functions that flush.
+
+Every change attendees must follow is one ``UPDATE ... SET version = version + 1``, so versions
+only go up, whichever worker or server handles the request. Nothing lives in process memory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from webinar import db
+from webinar.domain.lessons import Step
+from webinar.models import Cohort, CohortMember, LivePresence, LiveSession, LiveVote, User
+from webinar.models._types import utcnow
+
+# No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
+ALPHABET = "ACEFHJKMNPRTWXY34679"
+CODE_LENGTH = 6
+ONLINE_SECONDS = 10
+PRESENCE_EVERY_SECONDS = 5
+ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
+DEFAULT_LESSON = "code-1-2-3"
+
+
+def new_join_code() -> str:
+    """A fresh, unused join code."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session().scalar(select(Cohort.id).where(Cohort.join_code == code)) is None:
+            return code
+
+
+def normalise_code(text: str | None) -> str:
+    """What a person typed, as a code: capitals, without spaces or dashes."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())[:12]
+
+
+def cohort_by_code(code: str) -> Cohort | None:
+    return db.session().scalar(select(Cohort).where(Cohort.join_code == normalise_code(code)))
+
+
+def is_member(cohort: Cohort, user_id: int) -> bool:
+    return db.session().scalar(select(CohortMember.id).where(
+        CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)) is not None
+
+
+def add_member(cohort: Cohort, user: User) -> None:
+    if not is_member(cohort, user.id):
+        db.session().add(CohortMember(cohort=cohort, user=user))
+        db.session().flush()
+
+
+def create_guest(display_name: str, locale: str | None) -> User:
+    user = User(display_name=display_name.strip(), is_guest=True, locale=locale)
+    db.session().add(user)
+    db.session().flush()
+    return user
+
+
+def claim(user: User, email: str, password: str) -> None:
+    """Turn a guest into a full account: same row, so every answer stays theirs."""
+    from webinar.auth import services as auth
+
+    if auth.find_by_email(email):
+        raise auth.EmailTaken(email)
+    user.email = email
+    auth.set_password(user, password)
+    user.is_guest = False
+    db.session().flush()
+
+
+def live_session(cohort: Cohort) -> LiveSession:
+    """The cohort's live session, created on first use."""
+    found = db.session().scalar(select(LiveSession).where(LiveSession.cohort_id == cohort.id))
+    if found is None:
+        found = LiveSession(cohort_id=cohort.id, join_code=cohort.join_code,
+                            lesson_id=DEFAULT_LESSON, step_index=0, version=1,
+                            poll_state="closed", peak_attendees=0)
+        db.session().add(found)
+        db.session().flush()
+    return found
+
+
+# --- the hot path -------------------------------------------------------------------------------
+
+_STATE_BY_CODE = select(
+    LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id
+).where(LiveSession.join_code == bindparam("code"))
+
+
+def read_state(code: str) -> tuple[int, int, str, str] | None:
+    """(version, step index, poll state, lesson id) by one unique-key read on a pooled connection.
+
+    No ORM session and no transaction left open: the connection goes back to the pool at once.
+    """
+    with db.engine().connect() as conn:
+        row = conn.execute(_STATE_BY_CODE, {"code": code}).first()
+    return tuple(row) if row is not None else None
+
+
+
+# --- changes the trainer makes ------------------------------------------------------------------
+
+
+def _bump(session_id: int, **values) -> None:
+    db.session().execute(
+        update(LiveSession).where(LiveSession.id == session_id)
+        .values(version=LiveSession.version + 1, **values)
+    )
+
+
+def go_to(live: LiveSession, index: int, last: int) -> None:
+    _bump(live.id, step_index=max(0, min(index, last)), poll_state="closed")
+
+
+def move(live: LiveSession, delta: int, last: int) -> None:
+    """Next (+1) or previous (-1) step, computed in the database so rapid clicks never race."""
+    target = LiveSession.step_index + delta
+    _bump(live.id, poll_state="closed", step_index=case(
+        (target < 0, 0), (target > last, last), else_=target))
+
+
+def set_lesson(live: LiveSession, lesson_id: str) -> None:
+    _bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed")
+
+
+def set_poll(live: LiveSession, state: str) -> None:
+    _bump(live.id, poll_state=state)
+
+
+def refresh(live: LiveSession) -> LiveSession:
+    db.session().refresh(live)
+    return live
+
+
+# --- votes --------------------------------------------------------------------------------------
+
+
+def is_question(step: Step) -> bool:
+    return step.kind in ("poll", "classify")
+
+
+def cast_vote(live_id: int, lesson_id: str, step_id: str, user_id: int, answer: str) -> None:
+    """Insert the answer, or replace this attendee's earlier one: one row per (poll, attendee)."""
+    dialect = db.engine().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    statement = insert(LiveVote).values(
+        live_session_id=live_id, lesson_id=lesson_id, step_id=step_id, user_id=user_id,
+        answer=answer, created_at=now, updated_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["live_session_id", "lesson_id", "step_id", "user_id"],
+        set_={"answer": answer, "updated_at": now},
+    )
+    db.session().execute(statement)
+
+
+def my_answer(live_id: int, lesson_id: str, step_id: str, user_id: int) -> str | None:
+    return db.session().scalar(select(LiveVote.answer).where(
+        LiveVote.live_session_id == live_id, LiveVote.lesson_id == lesson_id,
+        LiveVote.step_id == step_id, LiveVote.user_id == user_id))
+
+
+@dataclass(frozen=True)
+class Bar:
+    key: str
+    label: str
+    count: int
+    share: float  # 0..1 of all answers
+
+
+@dataclass(frozen=True)
+class Results:
+    total: int
+    bars: tuple[Bar, ...]
+    mean: float | None = None  # number polls
+    benchmark: int | None = None
+
+
+def _number_bins(step: Step) -> list[tuple[int, int]]:
+    width = max(1, (step.max - step.min + 1) // 10)
+    bins, low = [], step.min
+    while low <= step.max:
+        bins.append((low, min(low + width - 1, step.max)))
+        low += width
+    return bins
+
+
+def results(live_id: int, lesson_id: str, step: Step, labels: dict[str, str]) -> Results:
+    """Counts per option (or a histogram for a number poll), from one GROUP BY."""
+    rows = db.session().execute(
+        select(LiveVote.answer, func.count()).where(
+            LiveVote.live_session_id == live_id, LiveVote.lesson_id == lesson_id,
+            LiveVote.step_id == step.id).group_by(LiveVote.answer)
+    ).all()
+    counts = Counter(dict(rows))
+    total = sum(counts.values())
+    if step.kind == "poll" and step.poll_kind == "number":
+        values = Counter()
+        for answer, n in counts.items():
+            try:
+                values[int(answer)] += n
+            except ValueError:
+                continue
+        bars = []
+        for low, high in _number_bins(step):
+            n = sum(c for v, c in values.items() if low <= v <= high)
+            label = f"{low}–{high}" if low != high else str(low)
+            bars.append(Bar(f"{low}", label, n, n / total if total else 0.0))
+        mean = sum(v * c for v, c in values.items()) / total if total else None
+        return Results(total, tuple(bars), mean, step.benchmark)
+    bars = tuple(Bar(key, label, counts.get(key, 0), counts.get(key, 0) / total if total else 0.0)
+                 for key, label in labels.items())
+    return Results(total, bars)
+
+
+def tallies(live_id: int) -> dict[tuple[str, str], Counter]:
+    """Every poll's answers after the session: (lesson, step) -> answer counts."""
+    rows = db.session().execute(
+        select(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer, func.count())
+        .where(LiveVote.live_session_id == live_id)
+        .group_by(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer)
+    ).all()
+    out: dict[tuple[str, str], Counter] = {}
+    for lesson_id, step_id, answer, n in rows:
+        out.setdefault((lesson_id, step_id), Counter())[answer] = n
+    return out
+
+
+def live_estimate(user_id: int) -> Decimal | None:
+    """The attendee's latest live answer to "what share of your sales time goes to code 3?"."""
+    answer = db.session().scalar(
+        select(LiveVote.answer).where(
+            LiveVote.user_id == user_id, LiveVote.lesson_id == ESTIMATE_LESSON,
+            LiveVote.step_id == ESTIMATE_STEP,
+        ).order_by(LiveVote.updated_at.desc(), LiveVote.id.desc()).limit(1)
+    )
+    if answer is None:
+        return None
+    try:
+        return Decimal(answer)
+    except InvalidOperation:
+        return None
+
+
+# --- presence -----------------------------------------------------------------------------------
+
+
+def seen(live_id: int, user_id: int) -> None:
+    """Mark the attendee online; at most one write every few seconds per attendee."""
+    now = utcnow()
+    session = db.session()
+    changed = session.execute(
+        update(LivePresence).where(
+            LivePresence.live_session_id == live_id, LivePresence.user_id == user_id,
+            LivePresence.last_seen < now - timedelta(seconds=PRESENCE_EVERY_SECONDS),
+        ).values(last_seen=now)
+    ).rowcount
+    if changed:
+        return
+    dialect = db.engine().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(LivePresence).values(
+        live_session_id=live_id, user_id=user_id, last_seen=now,
+    ).on_conflict_do_nothing(index_elements=["live_session_id", "user_id"]))
+
+
+def online(live: LiveSession) -> tuple[int, int]:
+    """(attendees online now, peak so far); raises the stored peak when it is passed."""
+    since = utcnow() - timedelta(seconds=ONLINE_SECONDS)
+    now_online = db.session().scalar(select(func.count()).select_from(LivePresence).where(
+        LivePresence.live_session_id == live.id, LivePresence.last_seen >= since)) or 0
+    db.session().execute(update(LiveSession).where(
+        LiveSession.id == live.id, LiveSession.peak_attendees < now_online
+    ).values(peak_attendees=now_online))
+    return now_online, max(now_online, live.peak_attendees)

@@ -1,0 +1,106 @@
+"""The hot path: GET /live/<code>/state, polled by every attendee every two seconds.
+
+It answers from one unique-key SELECT, compiled once per dialect and run on a bare pooled DB-API
+connection: no ORM session, no user loading, no rate limit, nothing to commit. Its body is a few
+dozen bytes; ``ETag`` is the version, and a matching ``If-None-Match`` gets a 304 without a body.
+
+Flask's own per-request work (opening the session cookie, the limiter, Flask-Login, the hooks)
+costs more than the query itself, so `FastState` answers this one path as plain WSGI in front of
+Flask, with the same headers the app sets everywhere (CSP, nosniff, private caching, Vary). The
+Flask view below is the same answer through the full stack; a test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Flask, Response, abort, current_app, request
+
+from webinar.extensions import csrf, limiter
+from webinar.live import bp
+from webinar.live.services import _STATE_BY_CODE
+from webinar.security import STATIC_HEADERS
+
+PATH = re.compile(r"/live/([A-Za-z0-9]{1,12})/state")
+CACHE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Cookie"))
+
+
+class StateReader:
+    """Read (version, step, poll, lesson) by join code, on a pooled connection."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        compiled = _STATE_BY_CODE.compile(dialect=engine.dialect)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positiontup)
+
+    def __call__(self, code: str):
+        connection = self.engine.raw_connection()  # back to the pool (rolled back) on close
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self.sql, (code,) if self.positional else {"code": code})
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        return row
+
+
+def answer(row, if_none_match: str | None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a state row (None: unknown code)."""
+    if row is None:
+        body = b'{"error":"not found"}'
+        return 404, [("Content-Type", "application/json"),
+                     ("Content-Length", str(len(body)))], body
+    version, step, poll, lesson = row
+    etag = f'"{version}"'
+    if if_none_match and etag in if_none_match:
+        return 304, [("ETag", etag)], b""
+    body = json.dumps({"v": version, "lesson": lesson, "step": step, "poll": poll},
+                      separators=(",", ":")).encode()
+    return 200, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                 ("ETag", etag)], body
+
+
+class FastState:
+    """WSGI middleware that answers GET /live/<code>/state before Flask's request machinery."""
+
+    def __init__(self, wsgi_app, reader: StateReader):
+        self.wsgi_app = wsgi_app
+        self.reader = reader
+        self.static = list(STATIC_HEADERS.items()) + list(CACHE_HEADERS)
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET":
+            match = PATH.fullmatch(environ.get("PATH_INFO", ""))
+            if match:
+                status, headers, body = answer(self.reader(match.group(1).upper()),
+                                               environ.get("HTTP_IF_NONE_MATCH"))
+                reason = {200: "OK", 304: "Not Modified", 404: "Not Found"}[status]
+                start_response(f"{status} {reason}", headers + self.static)
+                return [body]
+        return self.wsgi_app(environ, start_response)
+
+
+def install(app: Flask) -> None:
+    if app.config.get("LIVE_FAST_STATE", True):
+        app.wsgi_app = FastState(app.wsgi_app, StateReader(app.extensions["db_engine"]))
+
+
+bp.record_once(lambda setup: install(setup.app))
+
+
+@bp.route("/live/<code>/state")
+@limiter.exempt
+@csrf.exempt
+def state(code: str):
+    """Tell an attendee's page where the session is: version, step and poll state."""
+    if not PATH.fullmatch(request.path):
+        abort(404)
+    reader = current_app.extensions.get("live_state_reader")
+    if reader is None:
+        reader = current_app.extensions["live_state_reader"] = StateReader(
+            current_app.extensions["db_engine"])
+    status, headers, body = answer(reader(code.upper()), request.headers.get("If-None-Match"))
+    return Response(body, status=status, headers=headers)

@@ -1,0 +1,338 @@
+"""Joining, the attendee's page, the presenter's controls, votes and the guest-account claim."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webinar.auth import services as auth_services
+from webinar.auth import sessions
+from webinar.auth.roles import role_required
+from webinar.errors import error_response, wants_json
+from webinar.extensions import limiter
+from webinar.lessons import content
+from webinar.lessons import forms as lesson_forms
+from webinar.live import bp, services, throttle
+from webinar.live.forms import (
+    ClaimForm,
+    JoinCodeForm,
+    JoinConfirmForm,
+    JoinNameForm,
+    LessonForm,
+    PollForm,
+    StepForm,
+)
+from webinar.models import Cohort, LiveSession, Role
+
+TRAINERS = (Role.TRAINER.value, Role.ADMIN.value)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"md": content.markdown, "workbook_url": content.workbook_url}
+
+
+def _join_limit() -> str:
+    return current_app.config.get("JOIN_LIMIT", "300 per hour")
+
+
+# --- joining ------------------------------------------------------------------------------------
+
+
+def _refusal(cohort: Cohort | None) -> tuple[str, int] | None:
+    if cohort is None:
+        return _("There is no webinar with this code. Check the code on the trainer's slide."), 404
+    if not cohort.joining_open:
+        return _("Joining this webinar is closed. Ask your trainer to open it again."), 403
+    return None
+
+
+def _is_owner(cohort: Cohort) -> bool:
+    return current_user.is_authenticated and cohort.trainer_id == current_user.id
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """Ask for the join code."""
+    form = JoinCodeForm()
+    status = 200
+    if form.validate_on_submit():
+        if throttle.is_blocked():
+            form.form_errors.append(_("Too many wrong codes. Wait ten minutes and try again."))
+            return render_template("live/join.html", form=form), 429
+        code = services.normalise_code(form.code.data)
+        cohort = services.cohort_by_code(code)
+        refusal = _refusal(cohort)
+        member = (cohort is not None and current_user.is_authenticated
+                  and services.is_member(cohort, current_user.id))
+        if refusal is None or member:
+            return redirect(url_for(".join_code", code=cohort.join_code))
+        throttle.record_failure()
+        form.code.errors.append(refusal[0])
+        status = refusal[1]
+    elif form.errors:
+        status = 422
+    return render_template("live/join.html", form=form), status
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"])
+def join_code(code: str):
+    """Join a webinar by its link: a name for a guest, one button for a signed-in user."""
+    cohort = services.cohort_by_code(code)
+    if cohort is not None and _is_owner(cohort):
+        return redirect(url_for(".present", code=cohort.join_code))
+    if (cohort is not None and current_user.is_authenticated
+            and services.is_member(cohort, current_user.id)):
+        return redirect(url_for(".attend", code=cohort.join_code))
+    refusal = _refusal(cohort)
+    if refusal is not None:
+        if cohort is None:
+            throttle.record_failure()
+        form = JoinCodeForm(data={"code": code[:12]})
+        form.code.errors = [refusal[0]]
+        return render_template("live/join.html", form=form), refusal[1]
+    form = JoinConfirmForm() if current_user.is_authenticated else JoinNameForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            user = current_user._get_current_object()
+        else:
+            user = services.create_guest(form.display_name.data, str(get_locale()))
+            sessions.start(user, remember=True)
+        services.add_member(cohort, user)
+        return redirect(url_for(".attend", code=cohort.join_code))
+    return render_template("live/join_name.html", form=form, cohort=cohort), (
+        422 if form.errors else 200)
+
+
+@bp.route("/join/claim", methods=["GET", "POST"])
+@login_required
+def claim():
+    """Let a guest keep their account and answers with an email address and a password."""
+    user = current_user._get_current_object()
+    if not user.is_guest:
+        return redirect(url_for("auth.profile"))
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            services.claim(user, form.email.data, form.password.data)
+        except auth_services.EmailTaken:
+            form.email.errors.append(_("There is already an account with this email address. "
+                                       "Use another one."))
+        else:
+            flash(_("Your account is saved. Log in with this email address next time."),
+                  "success")
+            return redirect(url_for("main.home"))
+    return render_template("live/claim.html", form=form), 422 if form.errors else 200
+
+
+# --- the attendee -------------------------------------------------------------------------------
+
+
+def _attendee_cohort(code: str) -> tuple[Cohort, LiveSession]:
+    """The cohort and its live session for a member (or its own trainer); others get 404."""
+    cohort = services.cohort_by_code(code)
+    if cohort is None or not (_is_owner(cohort) or services.is_member(cohort, current_user.id)):
+        abort(404)
+    return cohort, services.live_session(cohort)
+
+
+def _current(live: LiveSession):
+    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
+    lesson = lessons.get(live.lesson_id) or next(iter(lessons.values()))
+    index = max(0, min(live.step_index, len(lesson.steps) - 1))
+    return lesson, lesson.steps[index], index
+
+
+def _labels(step) -> dict[str, str]:
+    if step.kind == "classify":
+        return {code: _("Code %(code)s", code=code) for code in ("1", "2", "3")}
+    if step.poll_kind == "scale":
+        return {str(n): str(n) for n in range(1, 6)}
+    return {option.id: option.label for option in step.options}
+
+
+def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
+    lesson, step, index = _current(live)
+    context = {"cohort": cohort, "live": live, "lesson": lesson, "step": step, "index": index,
+               "total": len(lesson.steps), "mode": mode, "question": services.is_question(step),
+               "results": None, "mine": None, "form": None,
+               "action": url_for(".vote", code=cohort.join_code, step=step.id)}
+    if not context["question"]:
+        return context
+    if mode == "attendee":
+        mine = services.my_answer(live.id, lesson.id, step.id, current_user.id)
+        context["mine"] = mine
+        context["form"] = lesson_forms.form_for(step, mine)
+        if mine is not None:
+            context["shown_mine"] = dict(_labels(step)).get(mine, mine) if step.poll_kind != \
+                "number" else f"{mine}\N{NO-BREAK SPACE}{step.unit}".strip()
+    if mode == "present" or live.poll_state == "revealed":
+        context["results"] = services.results(live.id, lesson.id, step, _labels(step))
+    return context
+
+
+@bp.route("/live/<code>")
+@login_required
+def attend(code: str):
+    """Show the attendee the step the trainer is on; live.js keeps it up to date."""
+    cohort, live = _attendee_cohort(code)
+    if not _is_owner(cohort):
+        services.seen(live.id, current_user.id)
+    return render_template("live/attend.html", **_step_context(cohort, live, "attendee"))
+
+
+@bp.route("/live/<code>/step")
+@login_required
+@limiter.exempt
+def step_fragment(code: str):
+    """The current step as an HTML fragment, fetched when the state's version changes."""
+    cohort, live = _attendee_cohort(code)
+    mode = request.args.get("view") if _is_owner(cohort) else "attendee"
+    mode = mode if mode in ("attendee", "slide") else "attendee"
+    return render_template("live/_step.html", **_step_context(cohort, live, mode))
+
+
+@bp.route("/live/<code>/here", methods=["POST"])
+@login_required
+@limiter.exempt
+def here(code: str):
+    """Keep the attendee counted as online (sent every ten seconds by live.js)."""
+    cohort, live = _attendee_cohort(code)
+    if not _is_owner(cohort):
+        services.seen(live.id, current_user.id)
+    return "", 204
+
+
+@bp.route("/live/<code>/vote", methods=["POST"])
+@login_required
+@limiter.exempt
+def vote(code: str):
+    """Keep the attendee's answer to the open poll: one per attendee, replaced when changed."""
+    cohort, live = _attendee_cohort(code)
+    lesson, step, _index = _current(live)
+    if not services.is_question(step) or request.args.get("step") != step.id:
+        return _vote_refused(_("The trainer has moved on to another step."), code)
+    if live.poll_state != "open":
+        return _vote_refused(_("This poll is closed. Your answer was not saved."), code)
+    form = lesson_forms.form_for(step)
+    if not form.validate_on_submit():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return _vote_refused(message, code, status=422)
+    services.cast_vote(live.id, lesson.id, step.id, current_user.id, form.answer.data)
+    message = _("Your answer is saved. You can change it while the poll is open.")
+    if wants_json():
+        return jsonify(saved=True, message=message)
+    flash(message, "success")
+    return redirect(url_for(".attend", code=cohort.join_code), 303)
+
+
+def _vote_refused(message: str, code: str, status: int = 409):
+    if wants_json():
+        response = jsonify(saved=False, message=message)
+        response.status_code = status
+        return response
+    return error_response(status, message)
+
+
+# --- the presenter ------------------------------------------------------------------------------
+
+
+def _trainer_cohort(code: str) -> tuple[Cohort, LiveSession]:
+    cohort = services.cohort_by_code(code)
+    if cohort is None or cohort.trainer_id != current_user.id:
+        abort(404)
+    return cohort, services.live_session(cohort)
+
+
+@bp.route("/live/<code>/present")
+@role_required(*TRAINERS)
+def present(code: str):
+    """Show the presenter view: steps, controls, attendees online and live results."""
+    cohort, live = _trainer_cohort(code)
+    online, peak = services.online(live)
+    context = _step_context(cohort, live, "present")
+    lesson_form = LessonForm(data={"lesson": live.lesson_id})
+    lesson_form.lesson.choices = [(item.id, f"{item.number}. {item.title}")
+                                  for item in content.all_lessons()]
+    return render_template("live/present.html", online=online, peak=peak,
+                           lesson_form=lesson_form, step_form=StepForm(),
+                           poll_form=PollForm(), **context)
+
+
+@bp.route("/live/<code>/panel")
+@role_required(*TRAINERS)
+@limiter.exempt
+def panel(code: str):
+    """The presenter's live numbers as a fragment: online, peak, the open poll's results."""
+    cohort, live = _trainer_cohort(code)
+    online, peak = services.online(live)
+    return render_template("live/_panel.html", online=online, peak=peak,
+                           **_step_context(cohort, live, "present"))
+
+
+@bp.route("/live/<code>/slide")
+@role_required(*TRAINERS)
+def slide(code: str):
+    """Show the clean full-screen slide to share on screen."""
+    cohort, live = _trainer_cohort(code)
+    return render_template("live/slide.html", **_step_context(cohort, live, "slide"))
+
+
+@bp.route("/live/<code>/go", methods=["POST"])
+@role_required(*TRAINERS)
+@limiter.exempt
+def go(code: str):
+    """Move to the next, the previous or a chosen step."""
+    cohort, live = _trainer_cohort(code)
+    form = StepForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lesson, _step, _index = _current(live)
+    last = len(lesson.steps) - 1
+    if form.to.data == "next":
+        services.move(live, +1, last)
+    elif form.to.data == "prev":
+        services.move(live, -1, last)
+    elif (form.to.data or "").isdigit():
+        services.go_to(live, int(form.to.data), last)
+    else:
+        abort(400)
+    return redirect(url_for(".present", code=cohort.join_code), 303)
+
+
+@bp.route("/live/<code>/poll", methods=["POST"])
+@role_required(*TRAINERS)
+def poll(code: str):
+    """Open, close or reveal the current poll."""
+    cohort, live = _trainer_cohort(code)
+    form = PollForm()
+    states = {"open": "open", "close": "closed", "reveal": "revealed"}
+    if not form.validate_on_submit() or form.action.data not in states:
+        abort(400)
+    services.set_poll(live, states[form.action.data])
+    return redirect(url_for(".present", code=cohort.join_code), 303)
+
+
+@bp.route("/live/<code>/lesson", methods=["POST"])
+@role_required(*TRAINERS)
+def lesson(code: str):
+    """Present another lesson, from its first step."""
+    cohort, live = _trainer_cohort(code)
+    form = LessonForm()
+    form.lesson.choices = [(item.id, item.title) for item in content.all_lessons()]
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_lesson(live, form.lesson.data)
+    return redirect(url_for(".present", code=cohort.join_code), 303)

@@ -1,0 +1,219 @@
+"""WeasyPrint rendering in a child process, with a URL fetcher that serves only static files.
+
+Why a child process: a render is CPU-bound and can take long on pathological input. In a child it
+gets a hard time limit and a memory cap, runs at a lower priority than the request threads (so the
+live endpoints keep their latency, PG-7), and a stuck or crashed render never takes the web worker
+down: the child is killed and the next render starts a fresh one.
+
+In the child, one FontConfiguration and the parsed stylesheets live for the life of the process
+(PG-6). The HTML and CSS are rendered from Jinja in the web worker; only strings cross over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger(__name__)
+
+# Documents are rendered with this base URL; url_for('static', ...) paths resolve under it, and
+# the fetcher maps exactly this origin's /static/ to the static folder. Nothing else is served.
+BASE_URL = "https://app.invalid/"
+STATIC_PREFIX = "/static/"
+MAX_DATA_URI = 4096
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RenderUnavailable(Exception):
+    """The render took too long or its process failed; the user should try again shortly."""
+
+
+@dataclass
+class Job:
+    """One document: HTML variants to choose from by page count, and their stylesheet.
+
+    ``html`` is rendered first; when ``alternate`` is given and the page count is above
+    ``threshold`` while ``html`` has no table of contents (or at most ``threshold`` while it has
+    one), ``alternate`` is rendered instead.
+    """
+
+    html: str
+    css: str
+    static_root: str
+    alternate: str | None = None
+    html_has_toc: bool = False
+    threshold: int = 4
+
+
+@dataclass
+class Result:
+    pdf: bytes
+    pages: int
+    refused: list[str] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- in the child process
+
+_font_config = None
+_stylesheets: dict[str, object] = {}
+
+
+def _static_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serve files under the static folder (and small data: URIs); refuse everything else."""
+
+        def __init__(self, static_root: str):
+            super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
+            self.root = Path(static_root).resolve()
+            self.refused: list[str] = []
+            self.fetched: list[str] = []
+
+        def _refuse(self, url: str, why: str):
+            self.refused.append(url)
+            raise ValueError(f"refused ({why}): {url[:200]}")
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                if len(url) > MAX_DATA_URI:
+                    self._refuse(url, "data URI too large")
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if (f"{parts.scheme}://{parts.netloc}/" != BASE_URL
+                    or not parts.path.startswith(STATIC_PREFIX)):
+                self._refuse(url, "outside the app's static files")
+            path = (self.root / unquote(parts.path[len(STATIC_PREFIX):])).resolve()
+            if not path.is_relative_to(self.root) or not path.is_file():
+                self._refuse(url, "not a static file")
+            self.fetched.append(url)
+            return URLFetcherResponse(url, path.read_bytes(), headers={
+                "Content-Type": _content_type(path)})
+
+    return StaticOnlyFetcher
+
+
+def _content_type(path: Path) -> str:
+    types = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+             ".jpg": "image/jpeg", ".woff2": "font/woff2"}
+    return types.get(path.suffix, "application/octet-stream")
+
+
+def _child_init(memory_mb: int) -> None:
+    """Lower the child's priority, cap its memory, and warm up WeasyPrint once."""
+    global _font_config
+    with contextlib.suppress(OSError):  # not allowed on some systems
+        os.nice(10)
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from weasyprint.text.fonts import FontConfiguration
+
+    _font_config = FontConfiguration()
+
+
+def _stylesheet(css: str, fetcher):
+    from weasyprint import CSS
+
+    key = hashlib.sha256(css.encode()).hexdigest()
+    sheet = _stylesheets.get(key)
+    if sheet is None:
+        if len(_stylesheets) >= 8:
+            _stylesheets.clear()
+        sheet = _stylesheets[key] = CSS(string=css, base_url=BASE_URL, url_fetcher=fetcher,
+                                        font_config=_font_config)
+    return sheet
+
+
+def render_in_this_process(job: Job) -> Result:
+    """Render a job here (the child calls this; tests and benchmarks may call it directly)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    fetcher = _static_fetcher_class()(job.static_root)
+    sheet = _stylesheet(job.css, fetcher)
+
+    def layout(html: str):
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+            font_config=_font_config, stylesheets=[sheet], pdf_variant=PDF_VARIANT)
+
+    document = layout(job.html)
+    pages = len(document.pages)
+    if job.alternate is not None and (pages > job.threshold) != job.html_has_toc:
+        document = layout(job.alternate)
+        pages = len(document.pages)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return Result(pdf, pages, fetcher.refused, fetcher.fetched)
+
+
+# ---------------------------------------------------------------- in the web worker
+
+_executor: ProcessPoolExecutor | None = None
+_executor_pid: int | None = None
+_lock = threading.Lock()
+
+
+def _pool(memory_mb: int) -> ProcessPoolExecutor:
+    global _executor, _executor_pid
+    with _lock:
+        if _executor is None or _executor_pid != os.getpid():
+            context = multiprocessing.get_context("forkserver")
+            _executor = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                            initializer=_child_init, initargs=(memory_mb,))
+            _executor_pid = os.getpid()
+        return _executor
+
+
+def _discard_pool(executor: ProcessPoolExecutor) -> None:
+    """Kill the child (a render past its limit) and forget the pool; the next render starts one."""
+    global _executor
+    with _lock:
+        if _executor is executor:
+            _executor = None
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+def render(job: Job, timeout: float = 30, memory_mb: int = 1024) -> Result:
+    """Render in the child process within ``timeout`` seconds, or raise RenderUnavailable."""
+    executor = _pool(memory_mb)
+    try:
+        future = executor.submit(render_in_this_process, job)
+        result = future.result(timeout=timeout)
+    except FutureTimeout:
+        log.warning("PDF render stopped after %s s", timeout)
+        _discard_pool(executor)
+        raise RenderUnavailable("timeout") from None
+    except (BrokenProcessPool, MemoryError) as exc:
+        log.warning("PDF render failed: %r", exc)
+        _discard_pool(executor)
+        raise RenderUnavailable("failed") from exc
+    for url in result.refused:
+        log.warning("PDF fetcher refused %s", url[:200])
+    return result
+
+
+def shutdown() -> None:
+    """Stop the render process (tests and benchmarks call this at the end)."""
+    global _executor
+    with _lock:
+        executor, _executor = _executor, None
+    if executor is not None:
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,165 @@
+"""The action plan: decisions per account, the plan on screen and as PDF, the re-assessment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webinar import pdf
+from webinar.domain import plan as domain
+from webinar.plan import bp, services
+from webinar.plan.forms import DecisionsForm, SnapshotForm
+from webinar.workbook import bp as workbook_bp
+from webinar.workbook import services as workbook_services
+from webinar.workbook.revisions import StaleWrite, record
+from webinar.workbook.views import stale
+
+PAGE_SIZE = 100
+RETRY_AFTER_SECONDS = 60
+
+
+def today() -> date:
+    return date.today()
+
+
+@workbook_bp.route("/<int:workbook_id>/plan", endpoint="plan")
+@login_required
+def workbook_plan(workbook_id: int):
+    """Open the action plan step of the workbook."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    return redirect(url_for("plan.decisions", workbook_id=workbook.id))
+
+
+def _read_rows(rows, decisions):
+    """The changed decisions on this page, and the messages for fields that are not valid."""
+    changes, errors = [], {}
+    for row in rows:
+        account = row.account
+        raw_choice = request.form.get(f"choice-{account.id}")
+        raw_next = request.form.get(f"next-{account.id}")
+        if raw_choice is None and raw_next is None:
+            continue
+        if raw_choice not in (None, "", *domain.CHOICES):
+            abort(400)
+        next_step = (raw_next or "").strip() or None
+        if next_step and len(next_step) > domain.NEXT_STEP_LENGTH:
+            errors[account.id] = _("Use at most %(n)s characters.", n=domain.NEXT_STEP_LENGTH)
+            continue
+        existing = decisions.get(account.id)
+        chosen = (raw_choice or None) if raw_choice is not None else row.choice
+        own = None if chosen == row.proposal else chosen
+        if raw_next is None:
+            next_step = row.next_step
+        if existing is None and own is None and next_step is None:
+            continue
+        if existing is None or (existing.choice, existing.next_step) != (own, next_step):
+            changes.append((account, own, next_step, existing))
+    return changes, errors
+
+
+@bp.route("/<int:workbook_id>/decisions", methods=["GET", "POST"])
+@login_required
+def decisions(workbook_id: int):
+    """Choose per account what happens next, and write the next step for focus accounts."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    all_rows = services.plan_accounts(workbook)
+    pages = max((len(all_rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = all_rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    setting = services.settings_row(workbook)
+    form = DecisionsForm()
+    errors: dict[int, str] = {}
+    if request.method == "GET":
+        form.revision.data = workbook.revision
+        form.incentive.data = (setting.incentive if setting else None) or ""
+    elif form.validate_on_submit():
+        decided = services.decisions_of(workbook)
+        changes, errors = _read_rows(rows, decided)
+        incentive = form.incentive.data or None
+        incentive_changed = incentive != (setting.incentive if setting else None)
+        if not errors:
+            targets = [f"account:{a.id}:decision" for a, *_rest in changes]
+            if incentive_changed:
+                targets.append("plan:incentive")
+            if targets:
+                try:
+                    record(workbook, targets, current_user.id, form.based_on(),
+                           {"what": "decisions", "count": len(changes)})
+                except StaleWrite as error:
+                    return stale(error, workbook)
+                for account, own, next_step, existing in changes:
+                    services.save_decision(workbook, account, own, next_step, existing)
+                if incentive_changed:
+                    services.save_incentive(workbook, incentive)
+                workbook_services.mark_step_done(workbook, "plan")
+            flash(_("Your decisions are saved."), "success")
+            target = ("plan.view" if "to_plan" in request.form else "plan.decisions")
+            return redirect(url_for(target, workbook_id=workbook.id,
+                                    **({"page": page} if target == "plan.decisions" else {})))
+    status = 422 if errors or form.errors else 200
+    return render_template("plan/decisions.html", workbook=workbook, form=form, rows=rows,
+                           errors=errors, page=page, pages=pages, total=len(all_rows),
+                           choices=domain.CHOICES,
+                           step=workbook_services.step_info("plan")), status
+
+
+@bp.route("/<int:workbook_id>/")
+@login_required
+def view(workbook_id: int):
+    """Show the action plan on screen."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    context = services.build(workbook, today())
+    return render_template("plan/view.html", form=SnapshotForm(revision=workbook.revision),
+                           **context)
+
+
+@bp.route("/<int:workbook_id>/plan.pdf")
+@login_required
+def download(workbook_id: int):
+    """Download the action plan as a PDF (from the cache when nothing changed)."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    try:
+        body, cached = services.plan_pdf(workbook, today())
+    except pdf.RenderUnavailable:
+        response = Response(render_template(
+            "errors/error.html", status=503, title=_("The plan is taking too long"),
+            text=_("The plan is taking too long; try again in a minute.")), status=503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = services.content_disposition(
+        services.download_name(workbook, today()))
+    response.headers["X-Plan-Cache"] = "hit" if cached else "miss"
+    return response
+
+
+@bp.route("/<int:workbook_id>/reassess", methods=["GET", "POST"])
+@login_required
+def reassess(workbook_id: int):
+    """Compare today's codes with the start of the plan, and start a new eight weeks."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    form = SnapshotForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            record(workbook, "plan:snapshot", current_user.id, form.based_on(),
+                   {"what": "snapshot"})
+        except StaleWrite as error:
+            return stale(error, workbook)
+        snap = services.take_snapshot(workbook, today())
+        flash(_("Your eight weeks of focus start on %(date)s.",
+                date=format_date(snap.starts_on, "long")), "success")
+        return redirect(url_for("plan.view", workbook_id=workbook.id))
+    history = services.snapshots(workbook)
+    comparison = (domain.compare(history[0].data, services.current_snapshot_data(workbook))
+                  if history else None)
+    form.revision.data = workbook.revision
+    return render_template("plan/reassess.html", workbook=workbook, form=form,
+                           latest=history[0] if history else None, comparison=comparison,
+                           reassess_on=domain.reassessment_date(history[0].starts_on)
+                           if history else None, today=today())
