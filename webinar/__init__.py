@@ -55,10 +55,12 @@ def register_blueprints(app: Flask) -> None:
     from webinar.admin import bp as admin_bp
     from webinar.auth import bp as auth_bp
     from webinar.cohorts import bp as cohorts_bp
+    from webinar.frontdoor import bp as frontdoor_bp
     from webinar.lessons import bp as lessons_bp
     from webinar.live import bp as live_bp
     from webinar.main import bp as main_bp
     from webinar.plan import bp as plan_bp
+    from webinar.team import bp as team_bp
     from webinar.workbook import bp as workbook_bp
 
     app.register_blueprint(main_bp)
@@ -69,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plan_bp, url_prefix="/plan")
     app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
     app.register_blueprint(live_bp)
+    app.register_blueprint(team_bp, url_prefix="/team")
+    app.register_blueprint(frontdoor_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import (
     DataRequired,
     EqualTo,
@@ -142,3 +149,9 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to confirm."))],
     )
     submit = SubmitField(_l("Delete my account"))
+
+
+class ConsentForm(FlaskForm):
+    """Give or withdraw consent to show the trainer one's individual results."""
+
+    share = HiddenField()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webinar import mail
-from webinar.auth import bp, services, sessions, throttle
+from webinar.auth import bp, data, services, sessions, throttle
 from webinar.auth.forms import (
     ChangePasswordForm,
+    ConsentForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
@@ -18,6 +21,7 @@ from webinar.auth.forms import (
     ResetPasswordForm,
 )
 from webinar.extensions import limiter
+from webinar.models._types import utcnow
 from webinar.security import safe_next
 
 
@@ -138,7 +142,39 @@ def profile():
         "auth/profile.html",
         password_form=ChangePasswordForm(),
         delete_form=DeleteAccountForm(),
+        consent_form=ConsentForm(),
     )
+
+
+@bp.route("/consent", methods=["POST"])
+@login_required
+def consent():
+    """Give or withdraw consent to show my trainer my individual workbooks and plans."""
+    form = ConsentForm()
+    if not form.validate_on_submit() or form.share.data not in ("0", "1"):
+        flash(_("That did not work. Try again."), "error")
+        return redirect(url_for("auth.profile"), 303)
+    user = current_user._get_current_object()
+    if form.share.data == "1":
+        user.shares_results_since = user.shares_results_since or utcnow()
+        flash(_("Your trainer can now see your workbooks and plans."), "success")
+    else:
+        user.shares_results_since = None
+        flash(_("Your trainer can no longer see your workbooks and plans."), "info")
+    return redirect(url_for("auth.profile"), 303)
+
+
+@bp.route("/export.json")
+@login_required
+def export_data():
+    """Download everything the app holds about me, as JSON."""
+    from webinar.plan.services import content_disposition
+
+    body = json.dumps(data.export(current_user._get_current_object()), ensure_ascii=False,
+                      indent=1)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = content_disposition("code123-my-data.json")
+    return response
 
 
 @bp.route("/password", methods=["POST"])
@@ -155,7 +191,8 @@ def change_password():
             return redirect(url_for("auth.profile"))
         form.current_password.errors.append(_("That is not your current password."))
     return render_template(
-        "auth/profile.html", password_form=form, delete_form=DeleteAccountForm()
+        "auth/profile.html", password_form=form, delete_form=DeleteAccountForm(),
+        consent_form=ConsentForm(),
     ), 422
 
 
@@ -176,5 +213,6 @@ def delete_account():
             else _("That is not your password.")
         )
     return render_template(
-        "auth/profile.html", password_form=ChangePasswordForm(), delete_form=form
+        "auth/profile.html", password_form=ChangePasswordForm(), delete_form=form,
+        consent_form=ConsentForm(),
     ), 422

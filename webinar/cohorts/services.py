@@ -6,7 +6,7 @@ from datetime import date
 
 import segno
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from webinar import db
 from webinar.live import services as live
@@ -14,21 +14,24 @@ from webinar.models import Cohort, CohortMember, LiveSession, User
 
 
 def own_cohorts(trainer: User) -> list[tuple[Cohort, int]]:
-    """The trainer's cohorts, newest first, each with its number of members."""
+    """The trainer's cohorts (an admin's: everyone's), newest first, each with its members."""
     members = (select(CohortMember.cohort_id, func.count().label("n"))
                .group_by(CohortMember.cohort_id).subquery())
     rows = db.session().execute(
         select(Cohort, func.coalesce(members.c.n, 0))
         .outerjoin(members, members.c.cohort_id == Cohort.id)
-        .where(Cohort.trainer_id == trainer.id)
+        .where(true() if trainer.is_admin else Cohort.trainer_id == trainer.id)
         .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     ).all()
     return [(cohort, n) for cohort, n in rows]
 
 
 def own_cohort(trainer: User, cohort_id: int) -> Cohort | None:
-    return db.session().scalar(
-        select(Cohort).where(Cohort.id == cohort_id, Cohort.trainer_id == trainer.id))
+    """The cohort when this trainer runs it, or any cohort for an admin; else None."""
+    cohort = db.session().get(Cohort, cohort_id)
+    if cohort is None or not (trainer.is_admin or cohort.trainer_id == trainer.id):
+        return None
+    return cohort
 
 
 def create(trainer: User, name: str, starts_on: date, locale: str) -> Cohort:

@@ -2,9 +2,11 @@
 
 from webinar.db import Base
 from webinar.models.cohort import Cohort, CohortMember
+from webinar.models.dashboard import AuditEntry
 from webinar.models.lesson import LessonAnswer, LessonProgress
 from webinar.models.live import LivePresence, LiveSession, LiveVote
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
+from webinar.models.team import AgreedCode, FrontDoorLink, WorkbookInvite, WorkbookMember
 from webinar.models.user import LoginSession, Role, User
 from webinar.models.workbook import (
     Account,
@@ -16,8 +18,10 @@ from webinar.models.workbook import (
 )
 
 __all__ = [
-    "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress", "LoginSession", "Role",
+    "AuditEntry", "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress",
+    "LoginSession", "Role",
     "LivePresence", "LiveSession", "LiveVote",
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
+    "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember",
 ]

@@ -40,6 +40,9 @@ class Workbook(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     scoring: Mapped[dict] = mapped_column(JSON, default=dict)
     steps_done: Mapped[list] = mapped_column(JSON, default=list)
+    # How the salespeople are rewarded now (the incentives step); the plan's default choice.
+    incentive: Mapped[str | None] = mapped_column(String(20))
+    incentive_note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

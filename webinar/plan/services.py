@@ -123,7 +123,8 @@ def build(workbook: Workbook, today: date, pdf_mode: bool = False) -> dict:
     latest = history[0] if history else None
     start = starts_on(workbook, today, latest)
     row = settings_row(workbook)
-    incentive = row.incentive if row else None
+    # The plan's own choice wins; until one is made, the workbook's incentives step answers.
+    incentive = (row.incentive if row else None) or workbook.incentive
     summary = workbook_services.economics(workbook)
     groups = []
     for code in (1, 2, 3, None):
@@ -150,6 +151,7 @@ def build(workbook: Workbook, today: date, pdf_mode: bool = False) -> dict:
         "groups": groups, "weeks": domain.calendar(start, focus),
         "focus_count": len(focus),
         "incentive": incentive, "advice": domain.incentive_advice(incentive),
+        "incentive_note": workbook.incentive_note,
         "comparison": comparison, "pdf_mode": pdf_mode,
         "focus_without_step": sum(1 for f in focus if not f.next_step),
     }
@@ -180,7 +182,7 @@ def take_snapshot(workbook: Workbook, today: date) -> PlanSnapshot:
     """Start a new eight weeks: keep today's codes and figures to compare with later."""
     row = settings_row(workbook)
     snap = PlanSnapshot(workbook_id=workbook.id, starts_on=domain.plan_start(today),
-                        incentive=row.incentive if row else None,
+                        incentive=(row.incentive if row else None) or workbook.incentive,
                         data=current_snapshot_data(workbook))
     db.session().add(snap)
     db.session().flush()

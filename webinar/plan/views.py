@@ -75,7 +75,8 @@ def decisions(workbook_id: int):
     errors: dict[int, str] = {}
     if request.method == "GET":
         form.revision.data = workbook.revision
-        form.incentive.data = (setting.incentive if setting else None) or ""
+        # Until the plan has its own choice, start from the workbook's incentives step.
+        form.incentive.data = (setting.incentive if setting else None) or workbook.incentive or ""
     elif form.validate_on_submit():
         decided = services.decisions_of(workbook)
         changes, errors = _read_rows(rows, decided)

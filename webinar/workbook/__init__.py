@@ -6,6 +6,7 @@ from webinar.workbook import (  # noqa: E402, F401
     accounts,
     context,
     importing,
+    incentives,
     insights,
     rating,
     views,

@@ -62,7 +62,12 @@ def refresh_fit(account: Account, settings: scoring.ScoringSettings) -> scoring.
     account.fit_score = Decimal(str(result.score)) if result.score is not None else None
     account.suggested_code = result.suggested_code
     account.knockouts = list(result.knockouts)
-    account.final_code = account.override_code or result.suggested_code
+    # The code that counts: the team's agreed code (webinar.team) when there is one, else the
+    # owner's override, else the suggestion. Account.agreed is a backref from AgreedCode; a new
+    # account has none, so imports pay no extra query for it.
+    agreed = getattr(account, "agreed", None)
+    account.final_code = (agreed.code if agreed is not None
+                          else account.override_code or result.suggested_code)
     return result
 
 

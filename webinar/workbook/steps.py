@@ -20,6 +20,8 @@ STEPS = (
     WorkbookStep("criteria", _l("Fit criteria"), "three-consequences"),
     WorkbookStep("pipeline", _l("Pipeline"), "the-exercise"),
     WorkbookStep("rate", _l("Rate the accounts"), "code-1-2-3"),
+    WorkbookStep("team", _l("Judge together"), "the-catch"),
+    WorkbookStep("incentives", _l("Sales incentives"), "the-catch"),
     WorkbookStep("insights", _l("Insights"), "the-70-percent"),
     WorkbookStep("plan", _l("Action plan"), "the-exercise"),
 )

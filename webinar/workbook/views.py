@@ -50,6 +50,8 @@ def step(step: str):
     if step not in STEP_KEYS | {"frontdoor"}:
         return render_template("errors/error.html", status=404, title=_("Page not found"),
                                text=_("The page does not exist, or it is not yours to see.")), 404
+    if step == "frontdoor":
+        return redirect(url_for("workbook.frontdoor"))
     workbook = services.latest_workbook(current_user.id)
     if workbook is None:
         flash(_("Start your workbook first: enter your company's name."), "info")
@@ -61,11 +63,20 @@ def step(step: str):
     return redirect(url_for(f"workbook.{step}", workbook_id=workbook.id))
 
 
-@bp.route("/front-door")
+@bp.route("/front-door", methods=["GET", "POST"])
 @login_required
 def frontdoor():
-    """The quick front-door check (not available yet): back to the workbook."""
-    return step("frontdoor")
+    """The front-door check of my latest workbook (or of ?workbook=<id>)."""
+    from webinar.frontdoor.views import check_page
+
+    workbook_id = request.args.get("workbook", type=int)
+    workbook = (services.own_workbook(workbook_id) if workbook_id
+                else services.latest_workbook(current_user.id))
+    if workbook is None:
+        flash(_("Start your workbook first: enter your company's name."), "info")
+        return redirect(url_for("workbook.index"))
+    return check_page(workbook, may_add=True, user_id=current_user.id, shared=False,
+                      action=url_for("workbook.frontdoor", workbook=workbook.id))
 
 
 @bp.route("/<int:workbook_id>/")

@@ -1,0 +1,368 @@
+"""A cohort's figures for the trainer's dashboard, computed in a few SQL queries.
+
+No account row is loaded: accounts are summed per workbook and code in SQL, giving at most a few
+rows per participant; medians and quartiles are then taken in Python over those per-participant
+figures. A participant's workbook is the latest one linked to the cohort, else their latest one.
+
+Privacy: every aggregate is withheld unless at least ``MIN_GROUP`` participants contribute to it,
+and no aggregate carries a company name (override reasons that mention one are left out).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Text, case, cast, func, literal, select
+
+from webinar import db
+from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
+from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
+from webinar.models import (
+    Account,
+    CohortMember,
+    Decision,
+    LessonProgress,
+    LiveSession,
+    LiveVote,
+    User,
+    Workbook,
+)
+from webinar.workbook.steps import STEPS
+
+MIN_GROUP = 5
+# An override reason is shown only when this many participants wrote it (same words, any case).
+MIN_REASON_PARTICIPANTS = 2
+TOP_REASONS = 5
+ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
+STAGES = ("not_started", "in_progress", "done")
+BENCHMARK = BENCHMARK_CODE_3_HOURS_SHARE
+KNOCKOUTS = (KNOCKOUT_NEED, KNOCKOUT_REVENUE)
+
+
+def chosen_workbooks(cohort_id: int):
+    """Subquery (owner_id, workbook_id): each member's workbook for this cohort."""
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    ranked = (
+        select(Workbook.id.label("workbook_id"), Workbook.owner_id,
+               func.row_number().over(
+                   partition_by=Workbook.owner_id,
+                   order_by=(case((Workbook.cohort_id == cohort_id, 0), else_=1),
+                             Workbook.updated_at.desc(), Workbook.id.desc()),
+               ).label("rank"))
+        .where(Workbook.owner_id.in_(members))
+        .subquery()
+    )
+    return (select(ranked.c.owner_id, ranked.c.workbook_id)
+            .where(ranked.c.rank == 1).subquery("chosen"))
+
+
+# ---------------------------------------------------------------- participants and the funnel
+
+
+@dataclass
+class Participant:
+    user_id: int
+    name: str
+    is_guest: bool
+    consents: bool
+    workbook_id: int | None
+    steps_done: list
+    lessons_completed: int
+
+    @property
+    def stage(self) -> str:
+        if self.workbook_id is None:
+            return "not_started"
+        return "done" if "plan" in self.steps_done else "in_progress"
+
+    @property
+    def furthest_step(self):
+        done = [s for s in STEPS if s.key in self.steps_done]
+        return done[-1] if done else None
+
+
+def participants(cohort_id: int, workbooks: dict[int, int] | None = None) -> list[Participant]:
+    """Every member with their workbook's steps and their number of completed lessons.
+
+    Three small queries merged here: one join of all of them makes SQLite re-plan the window
+    subquery per member.
+    """
+    session = db.session()
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    people = session.execute(
+        select(User.id, User.display_name, User.is_guest, User.shares_results_since)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id)
+        .order_by(func.lower(User.display_name), User.id)
+    ).all()
+    chosen = chosen_ids(cohort_id) if workbooks is None else workbooks
+    steps = dict(session.execute(select(Workbook.id, Workbook.steps_done)
+                                 .where(Workbook.id.in_(list(chosen.values())))).all())
+    workbooks = {owner: (wid, steps.get(wid)) for owner, wid in chosen.items()}
+    lessons = dict(session.execute(
+        select(LessonProgress.user_id, func.count())
+        .where(LessonProgress.completed_at.is_not(None), LessonProgress.user_id.in_(members))
+        .group_by(LessonProgress.user_id)).all())
+    out = []
+    for uid, name, guest, consent in people:
+        wid, steps = workbooks.get(uid, (None, None))
+        out.append(Participant(uid, name, bool(guest), consent is not None, wid,
+                               list(steps or []), int(lessons.get(uid, 0))))
+    return out
+
+
+def funnel(people: list[Participant]) -> list[tuple[object, int]]:
+    """How many participants started a workbook, and finished each step."""
+    started = sum(1 for p in people if p.workbook_id is not None)
+    return [(None, started)] + [
+        (step, sum(1 for p in people if step.key in p.steps_done)) for step in STEPS]
+
+
+# ---------------------------------------------------------------- per-participant figures
+
+
+@dataclass
+class Figures:
+    """One participant's workbook in numbers: accounts per code and the code 3 share of hours."""
+
+    workbook_id: int
+    accounts: int = 0
+    by_code: dict = field(default_factory=dict)  # code -> number of accounts
+    hours: Decimal = Decimal(0)
+    code_3_hours: Decimal = Decimal(0)
+
+    @property
+    def coded(self) -> int:
+        return sum(n for code, n in self.by_code.items() if code is not None)
+
+    def share(self, code: int) -> Decimal | None:
+        return Decimal(self.by_code.get(code, 0)) / self.accounts if self.accounts else None
+
+    @property
+    def code_3_hours_share(self) -> Decimal | None:
+        # The same denominator as the workbook's own insights: all known hours.
+        return self.code_3_hours / self.hours if self.hours else None
+
+
+@dataclass
+class Scan:
+    """What one pass over the cohort's accounts yields."""
+
+    figures: dict = field(default_factory=dict)  # owner_id -> Figures
+    knockouts: Counter = field(default_factory=Counter)  # knock-out key -> accounts
+    knockout_workbooks: set = field(default_factory=set)
+    reasons: dict = field(default_factory=dict)  # normalised reason -> [accounts, {workbooks}]
+    workbooks: dict = field(default_factory=dict)  # owner_id -> workbook_id
+
+
+def chosen_ids(cohort_id: int) -> dict[int, int]:
+    """owner_id -> the workbook id that counts for this cohort (one small query)."""
+    chosen = chosen_workbooks(cohort_id)
+    return dict(db.session().execute(select(chosen.c.owner_id, chosen.c.workbook_id)).all())
+
+
+def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
+    """Per workbook, one GROUP BY over its accounts: counts per code, hours, knock-outs.
+
+    Grouped by workbook only, with the codes as conditional sums, so SQLite reads the accounts in
+    the order of the workbook index and needs no sort. Override reasons come from a second query
+    over the (few) overridden accounts; a reason that names its own account is left out in SQL.
+    """
+    workbooks = chosen_ids(cohort_id) if workbooks is None else workbooks
+    owners = {wid: owner for owner, wid in workbooks.items()}
+    result = Scan(workbooks=workbooks)
+    if not owners:
+        return result
+    knockouts_text = cast(Account.knockouts, Text)
+    hours = Account.sales_hours_per_month
+    in_cohort = Account.workbook_id.in_(list(owners))
+    columns = [Account.workbook_id, func.count(), func.sum(hours),
+               func.sum(case((Account.final_code == 3, hours), else_=None))]
+    columns += [func.count(case((Account.final_code == code, 1), else_=None))
+                for code in (1, 2, 3)]
+    columns += [func.count(case((_position(literal(key), knockouts_text) > 0, 1), else_=None))
+                for key in KNOCKOUTS]
+    session = db.session()
+    for workbook_id, n, total, code_3, c1, c2, c3, *knocked in session.execute(
+            select(*columns).where(in_cohort).group_by(Account.workbook_id)):
+        item = Figures(workbook_id, accounts=n, by_code={1: c1, 2: c2, 3: c3,
+                                                         None: n - c1 - c2 - c3},
+                       hours=Decimal(str(total)) if total is not None else Decimal(0),
+                       code_3_hours=Decimal(str(code_3)) if code_3 is not None else Decimal(0))
+        result.figures[owners[workbook_id]] = item
+        for key, k in zip(KNOCKOUTS, knocked, strict=True):
+            if k:
+                result.knockouts[key] += k
+                result.knockout_workbooks.add(workbook_id)
+    reason = func.lower(func.trim(Account.override_reason))
+    for workbook_id, why, n in session.execute(
+            select(Account.workbook_id, reason, func.count())
+            .where(Account.override_code.is_not(None), Account.override_reason.is_not(None),
+                   _position(func.lower(Account.name), func.lower(Account.override_reason)) == 0,
+                   in_cohort)
+            .group_by(Account.workbook_id, reason)):
+        if why and why.strip():
+            entry = result.reasons.setdefault(why, [0, set()])
+            entry[0] += n
+            entry[1].add(workbook_id)
+    return result
+
+
+def figures(cohort_id: int) -> dict[int, Figures]:
+    """owner_id -> Figures of each participant's workbook."""
+    return scan(cohort_id).figures
+
+
+# ---------------------------------------------------------------- the aggregates
+
+
+@dataclass(frozen=True)
+class Spread:
+    n: int
+    median: Decimal
+    low: Decimal  # first quartile
+    high: Decimal  # third quartile
+    minimum: Decimal
+    maximum: Decimal
+
+
+def spread(values: list[Decimal]) -> Spread | None:
+    if len(values) < MIN_GROUP:
+        return None
+    values = sorted(values)
+    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
+    return Spread(len(values), statistics.median(values), low, high, values[0], values[-1])
+
+
+@dataclass
+class Aggregates:
+    contributors: int
+    code_shares: dict = field(default_factory=dict)  # code -> Spread of the share of accounts
+    hours_share: Spread | None = None  # code 3 share of sales hours
+    above_benchmark: int = 0
+    histogram: list = field(default_factory=list)  # (low, high, participants), in tenths
+    estimate: Spread | None = None  # the live estimate, as a share
+    real: Spread | None = None  # the real code 3 share of hours of the same participants
+    difference: Spread | None = None  # real minus estimate, in points
+    reasons: list = field(default_factory=list)  # (reason, accounts, participants)
+    knockouts: dict = field(default_factory=dict)  # knock-out key -> accounts
+    knockout_participants: int = 0
+    decisions: dict = field(default_factory=dict)  # choice (None: the proposal) -> accounts
+    decision_participants: int = 0
+
+
+def aggregates(cohort_id: int, scanned: Scan | None = None) -> Aggregates:
+    """Every aggregate of the cohort; each is left empty below ``MIN_GROUP`` contributors."""
+    scanned = scan(cohort_id) if scanned is None else scanned
+    per_person = scanned.figures
+    coded = [f for f in per_person.values() if f.coded]
+    result = Aggregates(contributors=len(coded))
+    if len(coded) < MIN_GROUP:
+        return result
+    for code in (1, 2, 3):
+        result.code_shares[code] = spread([f.share(code) for f in coded])
+    shares = {owner: f.code_3_hours_share for owner, f in per_person.items()
+              if f.coded and f.code_3_hours_share is not None}
+    result.hours_share = spread(list(shares.values()))
+    if result.hours_share is not None:
+        result.above_benchmark = sum(1 for s in shares.values() if s > BENCHMARK)
+        bins = Counter(min(int(s * 10), 9) for s in shares.values())
+        result.histogram = [(i * 10, i * 10 + 9 if i < 9 else 100, bins.get(i, 0))
+                            for i in range(10)]
+    _estimates(cohort_id, shares, result)
+    _reasons(cohort_id, scanned, result)
+    if len(scanned.knockout_workbooks) >= MIN_GROUP:
+        result.knockouts = dict(scanned.knockouts)
+        result.knockout_participants = len(scanned.knockout_workbooks)
+    _decisions(scanned.workbooks, result)
+    return result
+
+
+def live_estimates(cohort_id: int) -> dict[int, Decimal]:
+    """user_id -> their answer in this cohort's live poll on the code 3 share of time (0–1)."""
+    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
+    rows = db.session().execute(
+        select(LiveVote.user_id, LiveVote.answer)
+        .join(LiveSession, LiveSession.id == LiveVote.live_session_id)
+        .where(LiveSession.cohort_id == cohort_id, LiveVote.lesson_id == ESTIMATE_LESSON,
+               LiveVote.step_id == ESTIMATE_STEP, LiveVote.user_id.in_(members))
+    ).all()
+    out = {}
+    for user_id, answer in rows:
+        try:
+            value = Decimal(answer)
+        except ArithmeticError:
+            continue
+        if 0 <= value <= 100:
+            out[user_id] = value / 100
+    return out
+
+
+def _estimates(cohort_id: int, shares: dict[int, Decimal], result: Aggregates) -> None:
+    estimates = live_estimates(cohort_id)
+    both = [(estimates[u], shares[u]) for u in shares if u in estimates]
+    if len(both) < MIN_GROUP:
+        return
+    result.estimate = spread([e for e, _ in both])
+    result.real = spread([r for _, r in both])
+    result.difference = spread([(r - e) * 100 for e, r in both])
+
+
+def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
+    """The most frequent override reasons written by several participants, without names."""
+    companies = [name.lower() for name in db.session().scalars(
+        select(Workbook.company_name).where(Workbook.id.in_(list(scanned.workbooks.values()))))
+        if name]
+    ranked = sorted(((text_, n, len(books)) for text_, (n, books) in scanned.reasons.items()
+                     if len(books) >= MIN_REASON_PARTICIPANTS and text_.strip()),
+                    key=lambda item: (-item[1], item[0]))
+    for text_, n, people in ranked:
+        if any(company in text_ for company in companies):
+            continue
+        result.reasons.append((text_, n, people))
+        if len(result.reasons) == TOP_REASONS:
+            break
+
+
+def _position(needle, haystack):
+    """Where needle starts in haystack (1-based), 0 when absent: SQLite's instr, PG's strpos."""
+    if db.engine().dialect.name == "postgresql":
+        return func.strpos(haystack, needle)
+    return func.instr(haystack, needle)
+
+
+def _decisions(workbooks: dict[int, int], result: Aggregates) -> None:
+    rows = db.session().execute(
+        select(Decision.workbook_id, Decision.choice, func.count())
+        .where(Decision.workbook_id.in_(list(workbooks.values())))
+        .group_by(Decision.workbook_id, Decision.choice)
+    ).all()
+    if len({workbook_id for workbook_id, _, _ in rows}) < MIN_GROUP:
+        return
+    counts: Counter = Counter()
+    for _, choice, n in rows:
+        counts[choice] += n
+    result.decisions = dict(counts)
+    result.decision_participants = len({workbook_id for workbook_id, _, _ in rows})
+
+
+# ---------------------------------------------------------------- a participant's own comparison
+
+
+def my_cohort_id(user_id: int) -> int | None:
+    """The cohort the user joined last."""
+    return db.session().scalar(
+        select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
+        .order_by(CohortMember.joined_at.desc(), CohortMember.id.desc()).limit(1))
+
+
+def own_and_cohort(user_id: int) -> tuple[Figures | None, Aggregates | None]:
+    """The user's own figures and their cohort's anonymous aggregates (None: no cohort)."""
+    cohort_id = my_cohort_id(user_id)
+    if cohort_id is None:
+        return None, None
+    scanned = scan(cohort_id)
+    return scanned.figures.get(user_id), aggregates(cohort_id, scanned)

@@ -1,0 +1,212 @@
+"""What the dashboard shows and exports: charts, tables, consented results and the audit log.
+
+Plain functions that read and flush, never commit. Individual results leave this module only for
+participants whose consent is in force at this very request, and every time they do, an audit
+entry says who saw or exported whose results.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from webinar import db
+from webinar.cohorts import aggregates as agg
+from webinar.domain.economics import bar_chart_data
+from webinar.models import Account, AuditEntry, Cohort, CohortMember, Decision, User, Workbook
+
+CHART_WIDTH = 320
+
+
+def pct(share: Decimal | None, digits: int = 1) -> Decimal | None:
+    """A share (0–1) as a percentage, rounded."""
+    if share is None:
+        return None
+    return (Decimal(share) * 100).quantize(Decimal(1).scaleb(-digits))
+
+
+def stage_label(stage: str) -> str:
+    return {"not_started": _("Not started"), "in_progress": _("In progress"),
+            "done": _("Done")}[stage]
+
+
+def choice_label(choice: str | None) -> str:
+    labels = {"focus": _("Focus"), "limit": _("Keep with limits"), "reprice": _("Re-price"),
+              "handover": _("Hand over"), "stop": _("Stop")}
+    return labels.get(choice, _("The proposal for its code"))
+
+
+def knockout_label(key: str) -> str:
+    return {"need_does_not_fit": _("Their need does not fit our offering"),
+            "revenue_too_small": _("Their revenue potential is too small")}.get(key, key)
+
+
+def charts(aggregates: agg.Aggregates) -> list[dict]:
+    """The dashboard's charts, as numbers the bar_chart macro draws."""
+    out = []
+    if aggregates.code_shares:
+        out.append({"id": "chart-codes", "title": _("Median share of accounts per code (%)"),
+                    "bars": bar_chart_data({_("Code %(code)s", code=code): pct(s.median, 0)
+                                            for code, s in aggregates.code_shares.items()},
+                                           CHART_WIDTH)})
+    if aggregates.histogram:
+        out.append({"id": "chart-hours", "title": _(
+            "Participants by code 3 share of sales hours"),
+            "bars": bar_chart_data({f"{low}–{high} %": n for low, high, n
+                                    in aggregates.histogram}, CHART_WIDTH)})
+    if aggregates.estimate is not None:
+        out.append({"id": "chart-estimate", "title": _(
+            "Code 3 share of sales hours: live estimate and real figure (median, %)"),
+            "bars": bar_chart_data({
+                _("Live estimate"): pct(aggregates.estimate.median, 0),
+                _("Real figure"): pct(aggregates.real.median, 0),
+                _("Benchmark (MSP Associates)"): pct(agg.BENCHMARK, 0)}, CHART_WIDTH)})
+    if aggregates.decisions:
+        out.append({"id": "chart-decisions", "title": _("Decisions taken in the plans"),
+                    "bars": bar_chart_data({choice_label(c): n for c, n in sorted(
+                        aggregates.decisions.items(), key=lambda item: -item[1])},
+                        CHART_WIDTH)})
+    return out
+
+
+def aggregate_rows(aggregates: agg.Aggregates) -> list[tuple[str, str, Decimal | int | None]]:
+    """The aggregates as (topic, measure, value) rows, for the exports and the PDF."""
+    rows: list[tuple[str, str, Decimal | int | None]] = [
+        (_("Participants"), _("Participants with coded accounts"), aggregates.contributors)]
+    if aggregates.contributors < agg.MIN_GROUP:
+        return rows
+    for code, s in aggregates.code_shares.items():
+        topic = _("Code %(code)s share of accounts (%%)", code=code)
+        rows += [(topic, _("Median"), pct(s.median)), (topic, _("First quartile"), pct(s.low)),
+                 (topic, _("Third quartile"), pct(s.high))]
+    if aggregates.hours_share is not None:
+        s, topic = aggregates.hours_share, _("Code 3 share of sales hours (%)")
+        rows += [(topic, _("Participants"), s.n), (topic, _("Median"), pct(s.median)),
+                 (topic, _("First quartile"), pct(s.low)),
+                 (topic, _("Third quartile"), pct(s.high)),
+                 (topic, _("Lowest"), pct(s.minimum)), (topic, _("Highest"), pct(s.maximum)),
+                 (topic, _("Benchmark (MSP Associates)"), pct(agg.BENCHMARK)),
+                 (topic, _("Participants above the benchmark"), aggregates.above_benchmark)]
+    if aggregates.estimate is not None:
+        topic = _("Live estimate against the real figure")
+        rows += [(topic, _("Participants"), aggregates.estimate.n),
+                 (topic, _("Median live estimate (%)"), pct(aggregates.estimate.median)),
+                 (topic, _("Median real figure (%)"), pct(aggregates.real.median)),
+                 (topic, _("Median difference (points)"),
+                  aggregates.difference.median.quantize(Decimal("0.1")))]
+    for text, n, _people in aggregates.reasons:
+        rows.append((_("Override reasons (accounts)"), text, n))
+    for key, n in sorted(aggregates.knockouts.items()):
+        rows.append((_("Knock-outs (accounts)"), knockout_label(key), n))
+    for choice, n in sorted(aggregates.decisions.items(), key=lambda item: -item[1]):
+        rows.append((_("Decisions in the plans (accounts)"), choice_label(choice), n))
+    return rows
+
+
+def poll_results(cohort: Cohort) -> list[tuple]:
+    """The cohort's live poll answers: (lesson, step, step id, [(answer, count)])."""
+    from webinar.cohorts.services import poll_summary
+    from webinar.lessons import content
+
+    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
+    out = []
+    for (lesson_id, step_id), counts in sorted(poll_summary(cohort).items()):
+        lesson = lessons.get(lesson_id)
+        out.append((lesson, lesson.step(step_id) if lesson else None, step_id,
+                    sorted(counts.items())))
+    return out
+
+
+# ---------------------------------------------------------------- individual results
+
+
+def consenting_member(cohort: Cohort, user_id: int) -> User | None:
+    """The member with this id when their consent is in force now; else None."""
+    return db.session().scalar(
+        select(User).join(CohortMember, CohortMember.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort.id, User.id == user_id,
+               User.shares_results_since.is_not(None)))
+
+
+def chosen_workbook(cohort: Cohort, user_id: int) -> Workbook | None:
+    chosen = agg.chosen_workbooks(cohort.id)
+    return db.session().scalar(
+        select(Workbook).join(chosen, chosen.c.workbook_id == Workbook.id)
+        .where(chosen.c.owner_id == user_id))
+
+
+def audit(cohort: Cohort, subjects: list[tuple[int, str]], action: str, what: str) -> None:
+    """Record that the current user viewed or exported these participants' results."""
+    actor = current_user._get_current_object()
+    for subject_id, subject_name in subjects:
+        db.session().add(AuditEntry(actor_id=actor.id, actor_name=actor.display_name,
+                                    cohort_id=cohort.id, subject_id=subject_id,
+                                    subject_name=subject_name, action=action, what=what))
+    db.session().flush()
+
+
+def audit_log(cohort: Cohort, limit: int = 50) -> list[AuditEntry]:
+    return list(db.session().scalars(
+        select(AuditEntry).where(AuditEntry.cohort_id == cohort.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)))
+
+
+def aggregate_header() -> list[str]:
+    return [_("Topic"), _("Measure"), _("Value")]
+
+
+def participant_header() -> list[str]:
+    return [_("Participant"), _("Guest"), _("Company"), _("Stage"), _("Furthest step"),
+            _("Lessons completed"), _("Accounts"), _("Code 1 share of accounts (%)"),
+            _("Code 2 share of accounts (%)"), _("Code 3 share of accounts (%)"),
+            _("Code 3 share of sales hours (%)"), _("Live estimate (%)")]
+
+
+def account_header() -> list[str]:
+    return [_("Participant"), _("Company"), _("Account"), _("Final code"), _("Suggested code"),
+            _("Override"), _("Reason for the override"), _("Knock-outs"),
+            _("Revenue potential (€ a year)"), _("Gross margin (%)"),
+            _("Sales hours a month"), _("Decision")]
+
+
+def consented(cohort: Cohort) -> list[agg.Participant]:
+    return [p for p in agg.participants(cohort.id) if p.consents]
+
+
+def participant_rows(cohort: Cohort, people: list[agg.Participant]) -> list[tuple]:
+    per_person = agg.figures(cohort.id)
+    estimates = agg.live_estimates(cohort.id)
+    companies = dict(db.session().execute(
+        select(Workbook.id, Workbook.company_name)
+        .where(Workbook.id.in_([p.workbook_id for p in people if p.workbook_id]))).all())
+    rows = []
+    for p in people:
+        f = per_person.get(p.user_id)
+        step = p.furthest_step
+        rows.append((p.name, _("yes") if p.is_guest else _("no"), companies.get(p.workbook_id),
+                     stage_label(p.stage), str(step.title) if step else None,
+                     p.lessons_completed, f.accounts if f else 0,
+                     *(pct(f.share(c)) if f else None for c in (1, 2, 3)),
+                     pct(f.code_3_hours_share) if f else None, pct(estimates.get(p.user_id))))
+    return rows
+
+
+def account_rows(cohort: Cohort, people: list[agg.Participant]) -> list[tuple]:
+    """Every account of the consenting participants' workbooks."""
+    names = {p.workbook_id: p.name for p in people if p.workbook_id}
+    rows = db.session().execute(
+        select(Account.workbook_id, Workbook.company_name, Account.name, Account.final_code,
+               Account.suggested_code, Account.override_code, Account.override_reason,
+               Account.knockouts, Account.revenue_potential, Account.gross_margin_pct,
+               Account.sales_hours_per_month, Decision.choice)
+        .join(Workbook, Workbook.id == Account.workbook_id)
+        .outerjoin(Decision, Decision.account_id == Account.id)
+        .where(Account.workbook_id.in_(list(names)))
+        .order_by(Account.workbook_id, Account.id)
+    ).all()
+    return [(names[r[0]], r[1], r[2], r[3], r[4], r[5], r[6],
+             ", ".join(knockout_label(k) for k in (r[7] or [])), r[8], r[9], r[10],
+             choice_label(r[11]) if r[11] else None) for r in rows]

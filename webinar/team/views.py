@@ -1,0 +1,293 @@
+"""Judging together: invitations, the raters' grid, the comparison and the agreed code."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webinar import db
+from webinar.auth import services as auth_services
+from webinar.auth import sessions
+from webinar.auth.forms import RegisterForm
+from webinar.domain import scoring
+from webinar.extensions import limiter
+from webinar.models._types import utcnow
+from webinar.models.team import ROLE_RATER, WorkbookInvite
+from webinar.models.workbook import Account
+from webinar.team import bp, services
+from webinar.team.forms import ActionForm, AgreeForm, InviteForm
+from webinar.workbook import services as workbook_services
+from webinar.workbook.forms import RevisionForm
+from webinar.workbook.revisions import StaleWrite, record
+from webinar.workbook.views import stale
+
+PAGE_SIZE = 100
+
+
+def _rating_target(account_id: int, criterion: str, rater_id: int) -> str:
+    # The same target the owner's grid uses: a rater's cell never overlaps another rater's.
+    return f"account:{account_id}:rating:{criterion}:{rater_id}"
+
+
+def _join_limit() -> str:
+    return current_app.config.get("TEAM_JOIN_LIMIT", "30 per minute")
+
+
+# ---------------------------------------------------------------- the owner's team page
+
+
+def _manage_page(workbook, form=None, new_url=None, status=200):
+    return render_template(
+        "team/manage.html", workbook=workbook, form=form or InviteForm(), new_url=new_url,
+        invites=services.invites_of(workbook), members=services.members_of(workbook),
+        action=ActionForm(), now=utcnow(), is_active=services.is_active,
+        step=workbook_services.step_info("team")), status
+
+
+@bp.route("/<int:workbook_id>/")
+@login_required
+def manage(workbook_id: int):
+    """Show the team: invitation links, members and where they are."""
+    return _manage_page(services.workbook_for(workbook_id, need="owner"))
+
+
+@bp.route("/<int:workbook_id>/invites", methods=["POST"])
+@login_required
+def create_invite(workbook_id: int):
+    """Create an invitation link with a role and an expiry; show it once."""
+    workbook = services.workbook_for(workbook_id, need="owner")
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _manage_page(workbook, form, status=422)
+    _invite, token = services.create_invite(workbook, form.role.data, form.days.data)
+    url = url_for("team.join", token=token, _external=True)
+    return _manage_page(workbook, new_url=url)
+
+
+@bp.route("/<int:workbook_id>/invites/<int:invite_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invite(workbook_id: int, invite_id: int):
+    """Revoke an invitation link: nobody new can join with it."""
+    workbook = services.workbook_for(workbook_id, need="owner")
+    invite = db.session().get(WorkbookInvite, invite_id)
+    if invite is None or invite.workbook_id != workbook.id or not ActionForm().validate_on_submit():
+        abort(404)
+    invite.revoked_at = invite.revoked_at or utcnow()
+    flash(_("The invitation link is revoked."), "success")
+    return redirect(url_for("team.manage", workbook_id=workbook.id))
+
+
+# ---------------------------------------------------------------- joining
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(_join_limit)
+def join(token: str):
+    """Accept an invitation: signed in, or by creating an account on the spot."""
+    invite = services.invite_by_token(token)
+    if invite is None:
+        return render_template("errors/error.html", status=404,
+                               title=_("This invitation is not valid"),
+                               text=_("The link is wrong, expired or revoked. Ask for a new "
+                                      "one.")), 404
+    register_form = RegisterForm(prefix="new")
+    if request.method == "POST":
+        if current_user.is_authenticated:
+            if not ActionForm().validate_on_submit():
+                abort(400)
+            user = current_user._get_current_object()
+        elif register_form.validate_on_submit():
+            try:
+                user = auth_services.register(
+                    register_form.email.data, register_form.password.data,
+                    register_form.display_name.data, str(get_locale()))
+            except auth_services.EmailTaken:
+                register_form.email.errors.append(
+                    _("There is already an account with this email address. Log in first, "
+                      "then open the link again."))
+                user = None
+            else:
+                sessions.start(user)
+        else:
+            user = None
+        if user is not None:
+            role = services.accept(invite, user)
+            flash(_("You are on the team of %(company)s.", company=invite.workbook.company_name),
+                  "success")
+            target = {"owner": "team.manage", ROLE_RATER: "team.rate"}.get(role, "team.compare")
+            return redirect(url_for(target, workbook_id=invite.workbook_id))
+    status = 422 if register_form.errors else 200
+    return render_template("team/join.html", invite=invite, token=token, form=ActionForm(),
+                           register_form=register_form), status
+
+
+# ---------------------------------------------------------------- a rater's grid
+
+
+def _page_of_accounts(workbook, page: int):
+    total = db.session().scalar(
+        select(func.count(Account.id)).where(Account.workbook_id == workbook.id))
+    accounts = db.session().scalars(
+        select(Account).where(Account.workbook_id == workbook.id)
+        .options(selectinload(Account.ratings)).order_by(Account.name, Account.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return accounts, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+@bp.route("/<int:workbook_id>/rate", methods=["GET", "POST"])
+@login_required
+def rate(workbook_id: int):
+    """Show a rater their own grid (nobody else's ratings); without JavaScript, save the page."""
+    workbook = services.workbook_for(workbook_id, need="rater")
+    if workbook.owner_id == current_user.id:
+        return redirect(url_for("workbook.rate", workbook_id=workbook.id))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    accounts, pages = _page_of_accounts(workbook, page)
+    settings = workbook_services.settings_of(workbook)
+    form = RevisionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        changes = []
+        for account in accounts:
+            current = workbook_services.manual_ratings(account, current_user.id)
+            for criterion in scoring.CRITERIA:
+                raw = request.form.get(f"r-{account.id}-{criterion}")
+                if raw is None:
+                    continue
+                if raw not in ("", "1", "2", "3", "4", "5"):
+                    abort(400)
+                value = int(raw) if raw else None
+                if current.get(criterion) != value:
+                    changes.append((account, criterion, value))
+        if changes:
+            try:
+                record(workbook, [_rating_target(a.id, c, current_user.id)
+                                  for a, c, _v in changes],
+                       current_user.id, form.based_on(), {"what": "ratings",
+                                                         "count": len(changes)})
+            except StaleWrite as error:
+                return stale(error, workbook)
+            for account, criterion, value in changes:
+                workbook_services.set_rating(account, current_user.id, criterion, value)
+        flash(_("%(count)d ratings saved.", count=len(changes)), "success")
+        return redirect(url_for("team.rate", workbook_id=workbook.id, page=page))
+    rows = [(account, *workbook_services.evaluate(account, settings, current_user.id))
+            for account in accounts]
+    form.revision.data = workbook.revision
+    member = services.member_of(workbook, current_user.id)
+    return render_template("team/rate.html", workbook=workbook, rows=rows, form=form,
+                           page=page, pages=pages, criteria=scoring.CRITERIA, member=member,
+                           finish_form=ActionForm())
+
+
+@bp.route("/<int:workbook_id>/ratings", methods=["POST"])
+@login_required
+def save_rating(workbook_id: int):
+    """Save one of my ratings (the grid's script calls this) and return my own fit for it."""
+    workbook = services.workbook_for(workbook_id, need="rater")
+    data = request.get_json(silent=True) or {}
+    criterion = data.get("criterion")
+    raw = data.get("value")
+    try:
+        account_id = int(data.get("account_id"))
+        based_on = int(data.get("revision"))
+        value = None if raw in (None, "") else int(raw)
+        scoring.check_rating(criterion, value)
+    except (TypeError, ValueError):
+        return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
+    account = workbook_services.own_account(workbook, account_id)
+    try:
+        revision = record(workbook, _rating_target(account.id, criterion, current_user.id),
+                          current_user.id, based_on, {"what": "rating", "name": account.name})
+    except StaleWrite as error:
+        return jsonify(
+            error=_("Someone changed this rating in the meantime. Reload the page to see the "
+                    "latest ratings, then make your change again."),
+            revision=error.current_revision,
+        ), 409
+    workbook_services.set_rating(account, current_user.id, criterion, value)
+    settings = workbook_services.settings_of(workbook)
+    if workbook.owner_id == current_user.id:  # the owner's ratings drive the cached fit
+        workbook_services.refresh_fit(account, settings)
+    _ratings, result = workbook_services.evaluate(account, settings, current_user.id)
+    return jsonify(revision=revision, score=result.score, code=result.suggested_code,
+                   suggested_code=result.suggested_code, knockouts=list(result.knockouts))
+
+
+@bp.route("/<int:workbook_id>/finish", methods=["POST"])
+@login_required
+def finish(workbook_id: int):
+    """Say I am done rating: from now on I see everyone's ratings."""
+    workbook = services.workbook_for(workbook_id, need="rater")
+    member = services.member_of(workbook, current_user.id)
+    if member is None or not ActionForm().validate_on_submit():
+        return redirect(url_for("team.compare", workbook_id=workbook.id))
+    services.finish(member)
+    flash(_("Thank you. Now you see everyone's ratings."), "success")
+    return redirect(url_for("team.compare", workbook_id=workbook.id))
+
+
+# ---------------------------------------------------------------- comparing and settling
+
+
+@bp.route("/<int:workbook_id>/compare")
+@login_required
+def compare(workbook_id: int):
+    """Show every rater's ratings side by side, the spread, the flags and what to discuss."""
+    workbook = services.workbook_for(workbook_id, need="viewer")
+    if not services.sees_everyone(workbook, current_user.id):
+        flash(_("The others' ratings stay hidden until you are done rating, so nobody "
+                "steers your judgement."), "info")
+        return redirect(url_for("team.rate", workbook_id=workbook.id))
+    rows = services.compare_accounts(workbook)
+    is_owner = workbook.owner_id == current_user.id
+    forms = {}
+    if is_owner:
+        for row in rows:
+            agreed = row.account.agreed
+            proposal = agreed.code if agreed else row.comparison.consensus_fit.suggested_code
+            form = AgreeForm(prefix=f"a{row.account.id}", formdata=None,
+                             code=str(proposal) if proposal else "1",
+                             note=agreed.note if agreed else "")
+            form.revision.data = workbook.revision
+            forms[row.account.id] = form
+    return render_template("team/compare.html", workbook=workbook, rows=rows,
+                           discuss=services.to_discuss(rows), raters=services.raters_of(workbook),
+                           criteria=scoring.CRITERIA, forms=forms, is_owner=is_owner)
+
+
+@bp.route("/<int:workbook_id>/agree/<int:account_id>", methods=["POST"])
+@login_required
+def agree(workbook_id: int, account_id: int):
+    """Record the code the team agreed on for an account, with a note."""
+    workbook = services.workbook_for(workbook_id, need="owner")
+    account = workbook_services.own_account(workbook, account_id)
+    form = AgreeForm(prefix=f"a{account.id}")
+    if not form.validate_on_submit():
+        flash(_("Choose a code and write down why the team chose it."), "error")
+        return redirect(url_for("team.compare", workbook_id=workbook.id,
+                                _anchor=f"account-{account.id}")), 303
+    try:
+        record(workbook, f"account:{account.id}:agreed", current_user.id, form.based_on(),
+               {"what": "override", "name": account.name})
+    except StaleWrite as error:
+        return stale(error, workbook)
+    services.record_agreed(workbook, account, int(form.code.data), form.note.data.strip(),
+                           current_user.id)
+    flash(_("The agreed code for %(name)s is recorded.", name=account.name), "success")
+    return redirect(url_for("team.compare", workbook_id=workbook.id,
+                            _anchor=f"account-{account.id}"))
