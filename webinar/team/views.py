@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -15,8 +14,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from webinar import db
 from webinar.auth import services as auth_services
@@ -26,20 +23,13 @@ from webinar.domain import scoring
 from webinar.extensions import limiter
 from webinar.models._types import utcnow
 from webinar.models.team import ROLE_RATER, WorkbookInvite
-from webinar.models.workbook import Account
 from webinar.team import bp, services
 from webinar.team.forms import ActionForm, AgreeForm, InviteForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.forms import RevisionForm
+from webinar.workbook.rating import page_of_accounts, save_grid, save_one_rating
 from webinar.workbook.revisions import StaleWrite, record
 from webinar.workbook.views import stale
-
-PAGE_SIZE = 100
-
-
-def _rating_target(account_id: int, criterion: str, rater_id: int) -> str:
-    # The same target the owner's grid uses: a rater's cell never overlaps another rater's.
-    return f"account:{account_id}:rating:{criterion}:{rater_id}"
 
 
 def _join_limit() -> str:
@@ -137,16 +127,6 @@ def join(token: str):
 # ---------------------------------------------------------------- a rater's grid
 
 
-def _page_of_accounts(workbook, page: int):
-    total = db.session().scalar(
-        select(func.count(Account.id)).where(Account.workbook_id == workbook.id))
-    accounts = db.session().scalars(
-        select(Account).where(Account.workbook_id == workbook.id)
-        .options(selectinload(Account.ratings)).order_by(Account.name, Account.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return accounts, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-
-
 @bp.route("/<int:workbook_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate(workbook_id: int):
@@ -155,35 +135,14 @@ def rate(workbook_id: int):
     if workbook.owner_id == current_user.id:
         return redirect(url_for("workbook.rate", workbook_id=workbook.id))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    accounts, pages = _page_of_accounts(workbook, page)
+    accounts, pages, _total = page_of_accounts(workbook, page)
     settings = workbook_services.settings_of(workbook)
     form = RevisionForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        changes = []
-        for account in accounts:
-            current = workbook_services.manual_ratings(account, current_user.id)
-            for criterion in scoring.CRITERIA:
-                raw = request.form.get(f"r-{account.id}-{criterion}")
-                if raw is None:
-                    continue
-                if raw not in ("", "1", "2", "3", "4", "5"):
-                    abort(400)
-                value = int(raw) if raw else None
-                if current.get(criterion) != value:
-                    changes.append((account, criterion, value))
-        if changes:
-            try:
-                record(workbook, [_rating_target(a.id, c, current_user.id)
-                                  for a, c, _v in changes],
-                       current_user.id, form.based_on(), {"what": "ratings",
-                                                         "count": len(changes)})
-            except StaleWrite as error:
-                return stale(error, workbook)
-            for account, criterion, value in changes:
-                workbook_services.set_rating(account, current_user.id, criterion, value)
-        flash(_("%(count)d ratings saved.", count=len(changes)), "success")
+        saved = save_grid(workbook, accounts, current_user.id, form)
+        if not isinstance(saved, int):
+            return saved
+        flash(_("%(count)d ratings saved.", count=saved), "success")
         return redirect(url_for("team.rate", workbook_id=workbook.id, page=page))
     rows = [(account, *workbook_services.evaluate(account, settings, current_user.id))
             for account in accounts]
@@ -198,34 +157,7 @@ def rate(workbook_id: int):
 @login_required
 def save_rating(workbook_id: int):
     """Save one of my ratings (the grid's script calls this) and return my own fit for it."""
-    workbook = services.workbook_for(workbook_id, need="rater")
-    data = request.get_json(silent=True) or {}
-    criterion = data.get("criterion")
-    raw = data.get("value")
-    try:
-        account_id = int(data.get("account_id"))
-        based_on = int(data.get("revision"))
-        value = None if raw in (None, "") else int(raw)
-        scoring.check_rating(criterion, value)
-    except (TypeError, ValueError):
-        return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
-    account = workbook_services.own_account(workbook, account_id)
-    try:
-        revision = record(workbook, _rating_target(account.id, criterion, current_user.id),
-                          current_user.id, based_on, {"what": "rating", "name": account.name})
-    except StaleWrite as error:
-        return jsonify(
-            error=_("Someone changed this rating in the meantime. Reload the page to see the "
-                    "latest ratings, then make your change again."),
-            revision=error.current_revision,
-        ), 409
-    workbook_services.set_rating(account, current_user.id, criterion, value)
-    settings = workbook_services.settings_of(workbook)
-    if workbook.owner_id == current_user.id:  # the owner's ratings drive the cached fit
-        workbook_services.refresh_fit(account, settings)
-    _ratings, result = workbook_services.evaluate(account, settings, current_user.id)
-    return jsonify(revision=revision, score=result.score, code=result.suggested_code,
-                   suggested_code=result.suggested_code, knockouts=list(result.knockouts))
+    return save_one_rating(services.workbook_for(workbook_id, need="rater"), current_user.id)
 
 
 @bp.route("/<int:workbook_id>/finish", methods=["POST"])

@@ -23,7 +23,7 @@ def _target(account_id: int, criterion: str, rater_id: int) -> str:
     return f"account:{account_id}:rating:{criterion}:{rater_id}"
 
 
-def _page_of_accounts(workbook, page: int):
+def page_of_accounts(workbook, page: int):
     total = db.session().scalar(
         select(func.count(Account.id)).where(Account.workbook_id == workbook.id))
     accounts = db.session().scalars(
@@ -39,37 +39,14 @@ def rate(workbook_id: int):
     """Show the rating grid; without JavaScript, save the whole page of ratings at once."""
     workbook = services.own_workbook(workbook_id)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    accounts, pages, total = _page_of_accounts(workbook, page)
+    accounts, pages, total = page_of_accounts(workbook, page)
     settings = services.settings_of(workbook)
     form = RevisionForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        changes = []
-        for account in accounts:
-            current = services.manual_ratings(account, current_user.id)
-            for criterion in scoring.CRITERIA:
-                raw = request.form.get(f"r-{account.id}-{criterion}")
-                if raw is None:
-                    continue
-                if raw not in ("", "1", "2", "3", "4", "5"):
-                    abort(400)
-                value = int(raw) if raw else None
-                if current.get(criterion) != value:
-                    changes.append((account, criterion, value))
-        if changes:
-            try:
-                record(workbook, [_target(a.id, c, current_user.id) for a, c, _v in changes],
-                       current_user.id, form.based_on(), {"what": "ratings",
-                                                         "count": len(changes)})
-            except StaleWrite as error:
-                return stale(error, workbook)
-            for account, criterion, value in changes:
-                services.set_rating(account, current_user.id, criterion, value)
-            for account in {a for a, _c, _v in changes}:
-                services.refresh_fit(account, settings)
-            services.mark_step_done(workbook, "rate")
-        flash(_("%(count)d ratings saved.", count=len(changes)), "success")
+        saved = save_grid(workbook, accounts, current_user.id, form)
+        if not isinstance(saved, int):
+            return saved
+        flash(_("%(count)d ratings saved.", count=saved), "success")
         return redirect(url_for("workbook.rate", workbook_id=workbook.id, page=page))
     rows = [(account, *services.evaluate(account, settings, current_user.id))
             for account in accounts]
@@ -79,11 +56,41 @@ def rate(workbook_id: int):
                            step=services.step_info("rate"))
 
 
-@bp.route("/<int:workbook_id>/ratings", methods=["POST"])
-@login_required
-def save_rating(workbook_id: int):
-    """Save one rating (the grid's script calls this on every change) and return the new fit."""
-    workbook = services.own_workbook(workbook_id)
+def save_grid(workbook, accounts, rater_id: int, form: RevisionForm):
+    """Save a posted page of the grid for one rater: the number saved, or a 409 response."""
+    if not form.validate_on_submit():
+        abort(400)
+    changes = []
+    for account in accounts:
+        current = services.manual_ratings(account, rater_id)
+        for criterion in scoring.CRITERIA:
+            raw = request.form.get(f"r-{account.id}-{criterion}")
+            if raw is None:
+                continue
+            if raw not in ("", "1", "2", "3", "4", "5"):
+                abort(400)
+            value = int(raw) if raw else None
+            if current.get(criterion) != value:
+                changes.append((account, criterion, value))
+    if not changes:
+        return 0
+    try:
+        record(workbook, [_target(a.id, c, rater_id) for a, c, _v in changes], rater_id,
+               form.based_on(), {"what": "ratings", "count": len(changes)})
+    except StaleWrite as error:
+        return stale(error, workbook)
+    settings = services.settings_of(workbook)
+    for account, criterion, value in changes:
+        services.set_rating(account, rater_id, criterion, value)
+    if rater_id == workbook.owner_id:  # the owner's ratings drive the cached fit
+        for account in {a for a, _c, _v in changes}:
+            services.refresh_fit(account, settings)
+        services.mark_step_done(workbook, "rate")
+    return len(changes)
+
+
+def save_one_rating(workbook, rater_id: int):
+    """Save one rating posted as JSON by the grid's script; answer with the rater's new fit."""
     data = request.get_json(silent=True) or {}
     criterion = data.get("criterion")
     raw = data.get("value")
@@ -96,21 +103,28 @@ def save_rating(workbook_id: int):
         return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
     account = services.own_account(workbook, account_id)
     try:
-        revision = record(workbook, _target(account.id, criterion, current_user.id),
-                          current_user.id, based_on, {"what": "rating", "name": account.name})
+        revision = record(workbook, _target(account.id, criterion, rater_id), rater_id,
+                          based_on, {"what": "rating", "name": account.name})
     except StaleWrite as error:
         return jsonify(
             error=_("Someone changed this rating in the meantime. Reload the page to see the "
                     "latest ratings, then make your change again."),
             revision=error.current_revision,
         ), 409
-    services.set_rating(account, current_user.id, criterion, value)
-    result = services.refresh_fit(account, services.settings_of(workbook))
-    services.mark_step_done(workbook, "rate")
-    return jsonify(
-        revision=revision,
-        score=result.score,
-        code=account.final_code,
-        suggested_code=result.suggested_code,
-        knockouts=list(result.knockouts),
-    )
+    services.set_rating(account, rater_id, criterion, value)
+    settings = services.settings_of(workbook)
+    _ratings, result = services.evaluate(account, settings, rater_id)
+    code = result.suggested_code
+    if rater_id == workbook.owner_id:
+        services.refresh_fit(account, settings)
+        services.mark_step_done(workbook, "rate")
+        code = account.final_code
+    return jsonify(revision=revision, score=result.score, code=code,
+                   suggested_code=result.suggested_code, knockouts=list(result.knockouts))
+
+
+@bp.route("/<int:workbook_id>/ratings", methods=["POST"])
+@login_required
+def save_rating(workbook_id: int):
+    """Save one rating (the grid's script calls this on every change) and return the new fit."""
+    return save_one_rating(services.own_workbook(workbook_id), current_user.id)
