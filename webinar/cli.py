@@ -26,7 +26,10 @@ DEMO_PARTICIPANTS = [
     ("demo.anna@example.com", "Anna de Vries", "nl"),
     ("demo.ben@example.com", "Ben Jansen", "nl"),
     ("demo.claire@example.com", "Claire Smith", "en"),
-]
+    ("demo.daan@example.com", "Daan Bakker", "nl"),
+    ("demo.eva@example.com", "Eva Mulder", "nl"),
+    ("demo.farid@example.com", "Farid El Amrani", "en"),
+]  # six, so the trainer's dashboard shows its aggregates (five or more participants)
 DEMO_JOIN_CODE = "DEMO23"
 
 

@@ -77,5 +77,5 @@ def test_demo_data_is_idempotent_and_can_log_in(app, runner, actions):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
         assert len(db.session().scalars(select(Cohort)).all()) == 1
-        assert len(db.session().scalars(select(User)).all()) == 4
+        assert len(db.session().scalars(select(User)).all()) == 7
     assert actions.login(email=DEMO_TRAINER, password=DEMO_PASSWORD).status_code == 302
