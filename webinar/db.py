@@ -6,6 +6,8 @@ back when it raised, so a failing request never leaves half a change behind.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
@@ -55,7 +57,30 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
 
 
 def _may_write() -> bool:
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    return (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not g.get("db_reads_first"))
+
+
+def reads_first(view):
+    """Mark a hot POST that reads several rows and then writes one (a vote, a presence ping).
+
+    On SQLite its reads run without the write lock; `start_writing` takes the lock only for the
+    write, so a burst of such requests holds the lock for the write alone, not the whole request.
+    """
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.db_reads_first = True
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def start_writing() -> None:
+    """End the read-only part of a `reads_first` request; the next statement takes the lock."""
+    if g.get("db_reads_first"):
+        session().commit()  # nothing was written: this only ends the read transaction
+        g.db_reads_first = False
 
 
 def init_app(app: Flask) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
 from tests.conftest import csrf_token
 from tests.web.team_helpers import logged_in
 from tests.web.workbook_helpers import accounts_of, add_account, post_form, start_workbook
+from webinar import db
+from webinar.models.team import FrontDoorLink
 
 LINK_RE = re.compile(r'id="new-link"[^>]*value="http://localhost([^"]+)"')
 SECRET_ACCOUNT = "Geheime Klant Zeldzaam BV"
@@ -76,11 +80,14 @@ def test_a_link_that_allows_it_adds_to_the_pipeline(app, make_user):
 def test_revoked_link_is_gone(app, make_user):
     """Does a revoked link answer 404, and can nobody else revoke it?"""
     owner, wid, path = owner_with_link(app, make_user)
+    with app.app_context():
+        link_id = db.session().scalar(select(FrontDoorLink.id).where(
+            FrontDoorLink.workbook_id == wid))
     intruder = logged_in(app, make_user, "eve@example.nl")
-    assert intruder.post(f"/front-door/{wid}/links/1/revoke",
+    assert intruder.post(f"/front-door/{wid}/links/{link_id}/revoke",
                          data={"csrf_token": csrf_token(intruder.get("/"))}).status_code == 404
     assert app.test_client().get(path).status_code == 200
-    assert owner.post(f"/front-door/{wid}/links/1/revoke",
+    assert owner.post(f"/front-door/{wid}/links/{link_id}/revoke",
                       data={"csrf_token": csrf_token(owner.get("/"))}).status_code == 302
     assert app.test_client().get(path).status_code == 404
     assert app.test_client().get("/check/not-a-token").status_code == 404

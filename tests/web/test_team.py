@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
 from tests.web.team_helpers import finish, invite, join, logged_in, rate, team_workbook
@@ -50,10 +50,13 @@ def test_expired_and_revoked_links_do_not_let_anyone_in(app, make_user):
     owner, wid = team_workbook(app, make_user)
     expired, revoked = invite(owner, wid), invite(owner, wid)
     with app.app_context():
-        db.session().execute(update(WorkbookInvite).where(WorkbookInvite.id == 1)
+        # Ids come from the database (PostgreSQL never reuses them): take them in order.
+        first, second = db.session().scalars(
+            select(WorkbookInvite).where(WorkbookInvite.workbook_id == wid)
+            .order_by(WorkbookInvite.id)).all()
+        db.session().execute(update(WorkbookInvite).where(WorkbookInvite.id == first.id)
                              .values(expires_at=utcnow() - timedelta(minutes=1)))
         db.session().commit()
-        second = db.session().get(WorkbookInvite, 2)
     token = csrf_token(owner.get(f"/team/{wid}/"))
     assert owner.post(f"/team/{wid}/invites/{second.id}/revoke",
                       data={"csrf_token": token}).status_code == 302

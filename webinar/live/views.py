@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webinar import db
 from webinar.auth import services as auth_services
 from webinar.auth import sessions
 from webinar.auth.roles import role_required
@@ -189,6 +190,7 @@ def attend(code: str):
     """Show the attendee the step the trainer is on; live.js keeps it up to date."""
     cohort, live = _attendee_cohort(code)
     if not _is_owner(cohort):
+        db.start_writing()
         services.seen(live.id, current_user.id)
     return render_template("live/attend.html", **_step_context(cohort, live, "attendee"))
 
@@ -205,17 +207,20 @@ def step_fragment(code: str):
 
 
 @bp.route("/live/<code>/here", methods=["POST"])
+@db.reads_first
 @login_required
 @limiter.exempt
 def here(code: str):
     """Keep the attendee counted as online (sent every ten seconds by live.js)."""
     cohort, live = _attendee_cohort(code)
     if not _is_owner(cohort):
+        db.start_writing()
         services.seen(live.id, current_user.id)
     return "", 204
 
 
 @bp.route("/live/<code>/vote", methods=["POST"])
+@db.reads_first
 @login_required
 @limiter.exempt
 def vote(code: str):
@@ -230,6 +235,7 @@ def vote(code: str):
     if not form.validate_on_submit():
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _vote_refused(message, code, status=422)
+    db.start_writing()
     services.cast_vote(live.id, lesson.id, step.id, current_user.id, form.answer.data)
     message = _("Your answer is saved. You can change it while the poll is open.")
     if wants_json():
