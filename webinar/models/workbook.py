@@ -95,7 +95,8 @@ class Account(Base):
     stage: Mapped[str | None] = mapped_column(String(100))
     owner_name: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
-    override_code: Mapped[int | None] = mapped_column(Integer)
+    # Indexed: the dashboard reads the few overridden accounts of 200,000 without a full scan.
+    override_code: Mapped[int | None] = mapped_column(Integer, index=True)
     override_reason: Mapped[str | None] = mapped_column(String(500))
     # Cached from the ratings by the scoring core, so cohort figures can be computed in SQL.
     fit_score: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
