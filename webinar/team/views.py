@@ -26,8 +26,7 @@ from webinar.models.team import ROLE_RATER, WorkbookInvite
 from webinar.team import bp, services
 from webinar.team.forms import ActionForm, AgreeForm, InviteForm
 from webinar.workbook import services as workbook_services
-from webinar.workbook.forms import RevisionForm
-from webinar.workbook.rating import page_of_accounts, save_grid, save_one_rating
+from webinar.workbook.rating import grid_page, save_one_rating
 from webinar.workbook.revisions import StaleWrite, record
 from webinar.workbook.views import stale
 
@@ -134,23 +133,9 @@ def rate(workbook_id: int):
     workbook = services.workbook_for(workbook_id, need="rater")
     if workbook.owner_id == current_user.id:
         return redirect(url_for("workbook.rate", workbook_id=workbook.id))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    accounts, pages, _total = page_of_accounts(workbook, page)
-    settings = workbook_services.settings_of(workbook)
-    form = RevisionForm()
-    if request.method == "POST":
-        saved = save_grid(workbook, accounts, current_user.id, form)
-        if not isinstance(saved, int):
-            return saved
-        flash(_("%(count)d ratings saved.", count=saved), "success")
-        return redirect(url_for("team.rate", workbook_id=workbook.id, page=page))
-    rows = [(account, *workbook_services.evaluate(account, settings, current_user.id))
-            for account in accounts]
-    form.revision.data = workbook.revision
-    member = services.member_of(workbook, current_user.id)
-    return render_template("team/rate.html", workbook=workbook, rows=rows, form=form,
-                           page=page, pages=pages, criteria=scoring.CRITERIA, member=member,
-                           finish_form=ActionForm())
+    return grid_page(workbook, current_user.id, "team.rate", "team/rate.html",
+                     member=services.member_of(workbook, current_user.id),
+                     finish_form=ActionForm())
 
 
 @bp.route("/<int:workbook_id>/ratings", methods=["POST"])

@@ -33,27 +33,33 @@ def page_of_accounts(workbook, page: int):
     return accounts, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), total
 
 
+def grid_page(workbook, rater_id: int, endpoint: str, template: str, **context):
+    """One page of a rater's grid: shown on GET, saved as a whole on POST (without JavaScript).
+
+    The owner's workbook step and a team rater's page differ only in template and context.
+    """
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    accounts, pages, total = page_of_accounts(workbook, page)
+    form = RevisionForm()
+    if request.method == "POST":
+        saved = save_grid(workbook, accounts, rater_id, form)
+        if not isinstance(saved, int):
+            return saved
+        flash(_("%(count)d ratings saved.", count=saved), "success")
+        return redirect(url_for(endpoint, workbook_id=workbook.id, page=page))
+    settings = services.settings_of(workbook)
+    rows = [(account, *services.evaluate(account, settings, rater_id)) for account in accounts]
+    form.revision.data = workbook.revision
+    return render_template(template, workbook=workbook, rows=rows, form=form, page=page,
+                           pages=pages, total=total, criteria=scoring.CRITERIA, **context)
+
+
 @bp.route("/<int:workbook_id>/rate", methods=["GET", "POST"])
 @login_required
 def rate(workbook_id: int):
     """Show the rating grid; without JavaScript, save the whole page of ratings at once."""
-    workbook = services.own_workbook(workbook_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    accounts, pages, total = page_of_accounts(workbook, page)
-    settings = services.settings_of(workbook)
-    form = RevisionForm()
-    if request.method == "POST":
-        saved = save_grid(workbook, accounts, current_user.id, form)
-        if not isinstance(saved, int):
-            return saved
-        flash(_("%(count)d ratings saved.", count=saved), "success")
-        return redirect(url_for("workbook.rate", workbook_id=workbook.id, page=page))
-    rows = [(account, *services.evaluate(account, settings, current_user.id))
-            for account in accounts]
-    form.revision.data = workbook.revision
-    return render_template("workbook/rate.html", workbook=workbook, rows=rows, form=form,
-                           page=page, pages=pages, total=total, criteria=scoring.CRITERIA,
-                           step=services.step_info("rate"))
+    return grid_page(services.own_workbook(workbook_id), current_user.id, "workbook.rate",
+                     "workbook/rate.html", step=services.step_info("rate"))
 
 
 def save_grid(workbook, accounts, rater_id: int, form: RevisionForm):
