@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from webinar.config import ROOT
-
-CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-class Browser:
-    """A cookie-keeping HTTP client (one person)."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path: str, headers: dict | None = None):
-        request = urllib.request.Request(self.base + path, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, dict(response.headers), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
-
-    def post(self, path: str, data: dict, token_from: str, headers: dict | None = None):
-        token = CSRF.search(self.get(token_from)[2]).group(1)
-        body = urllib.parse.urlencode({"csrf_token": token, **data}).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, path, error.read().decode()
+from tests.servers import Browser, Gunicorn
 
 
 @pytest.fixture
@@ -62,28 +24,9 @@ def gunicorn_server(tmp_path):
         services.register("trainer@example.nl", "a-long-secret-1", "Trainer", "en", Role.TRAINER)
         db.session().commit()
     app.extensions["db_engine"].dispose()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "gunicorn-test",
-           "BASE_URL": f"http://127.0.0.1:{port}"}
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    ready = 0
-    while ready < 20 and time.time() < deadline:  # every worker booted and answering
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:  # noqa: S310
-                ready += response.status == 200
-        except OSError:
-            time.sleep(0.2)
-    assert ready == 20, "gunicorn did not come up"
-    yield base
-    server.terminate()
-    server.wait(15)
+    server = Gunicorn(url).start()
+    yield server.base
+    server.stop()
 
 
 @pytest.mark.slow
