@@ -295,3 +295,29 @@ def test_delete_account_removes_all_data(app, make_user):
         for model in (Account, Decision):
             assert session.scalar(select(func.count()).select_from(model)
                                   .where(model.workbook_id == workbook_id)) == 0, model
+
+
+def test_a_changed_code_moves_the_cohort_figures_at_once(app, make_user):
+    """After my figures were summed once, does a code I change show in them on the next look?"""
+    _trainer, _cohort, people = cohort_of(app, make_user, 5)
+    client = logged_in(app, "p0@example.nl")
+
+    def shares():
+        html = client.get("/cohorts/my-figures?lang=en").get_data(as_text=True)
+        return tuple(html.split(f'id="{key}">')[1].split("<")[0].replace("\xa0", "").strip()
+                     for key in ("own-share", "cohort-median"))
+
+    assert shares() == ("10%", "50%")
+    _user_id, workbook_id = people[0]
+    with app.app_context():
+        alpha = db.session().scalar(select(Account.id).where(
+            Account.workbook_id == workbook_id, Account.name == "Alpha"))
+    url = f"/workbook/{workbook_id}/accounts/{alpha}"
+    page = client.get(url)
+    revision = page.get_data(as_text=True).split('name="revision" type="hidden" value="')[1]
+    response = client.post(url, data={
+        "csrf_token": csrf_token(page), "revision": revision.split('"')[0],
+        "override_code": "3", "override_reason": "Wants a discount on everything"})
+    assert response.status_code == 302
+    # Alpha's 4.5 hours join Gamma's 1 hour in code 3: 55 % of 10 hours, now also the median.
+    assert shares() == ("55%", "55%")

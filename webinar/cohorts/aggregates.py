@@ -1,8 +1,9 @@
 """A cohort's figures for the trainer's dashboard, computed in a few SQL queries.
 
-No account row is loaded: accounts are summed per workbook and code in SQL, giving at most a few
-rows per participant; medians and quartiles are then taken in Python over those per-participant
-figures. A participant's workbook is the latest one linked to the cohort, else their latest one.
+No account row is loaded: each workbook's accounts are summed per code in SQL and kept as a
+summary until the workbook changes (``figures``); medians and quartiles are then taken in Python
+over those per-participant figures. A participant's workbook is the latest one linked to the
+cohort, else their latest one.
 
 Privacy: every aggregate is withheld unless at least ``MIN_GROUP`` participants contribute to it,
 and no aggregate carries a company name (override reasons that mention one are left out).
@@ -15,9 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Text, case, cast, func, literal, select
+from sqlalchemy import case, func, select
 
 from webinar import db
+from webinar.cohorts.figures import current_figures, position
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
 from webinar.models import (
@@ -165,45 +167,39 @@ def chosen_ids(cohort_id: int) -> dict[int, int]:
 
 
 def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
-    """Per workbook, one GROUP BY over its accounts: counts per code, hours, knock-outs.
+    """Each chosen workbook's figures, and the override reasons written in the cohort.
 
-    Grouped by workbook only, with the codes as conditional sums, so SQLite reads the accounts in
-    the order of the workbook index and needs no sort. Override reasons come from a second query
-    over the (few) overridden accounts; a reason that names its own account is left out in SQL.
+    The figures come from the per-workbook summaries (``WorkbookFigures``), redone in one GROUP
+    BY for the workbooks that changed since their summary was taken. Override reasons come from a
+    query over the (few, indexed) overridden accounts; a reason that names its own account is
+    left out in SQL.
     """
     workbooks = chosen_ids(cohort_id) if workbooks is None else workbooks
     owners = {wid: owner for owner, wid in workbooks.items()}
     result = Scan(workbooks=workbooks)
     if not owners:
         return result
-    knockouts_text = cast(Account.knockouts, Text)
-    hours = Account.sales_hours_per_month
-    in_cohort = Account.workbook_id.in_(list(owners))
-    columns = [Account.workbook_id, func.count(), func.sum(hours),
-               func.sum(case((Account.final_code == 3, hours), else_=None))]
-    columns += [func.count(case((Account.final_code == code, 1), else_=None))
-                for code in (1, 2, 3)]
-    columns += [func.count(case((_position(literal(key), knockouts_text) > 0, 1), else_=None))
-                for key in KNOCKOUTS]
-    session = db.session()
-    for workbook_id, n, total, code_3, c1, c2, c3, *knocked in session.execute(
-            select(*columns).where(in_cohort).group_by(Account.workbook_id)):
-        item = Figures(workbook_id, accounts=n, by_code={1: c1, 2: c2, 3: c3,
-                                                         None: n - c1 - c2 - c3},
-                       hours=Decimal(str(total)) if total is not None else Decimal(0),
-                       code_3_hours=Decimal(str(code_3)) if code_3 is not None else Decimal(0))
-        result.figures[owners[workbook_id]] = item
-        for key, k in zip(KNOCKOUTS, knocked, strict=True):
+    for summary in current_figures(list(owners)):
+        item = Figures(summary.workbook_id, accounts=summary.accounts,
+                       by_code={1: summary.code_1, 2: summary.code_2, 3: summary.code_3,
+                                None: summary.accounts - summary.code_1 - summary.code_2
+                                - summary.code_3},
+                       hours=summary.hours, code_3_hours=summary.code_3_hours)
+        result.figures[owners[summary.workbook_id]] = item
+        for key, k in ((KNOCKOUT_NEED, summary.knockout_need),
+                       (KNOCKOUT_REVENUE, summary.knockout_revenue)):
             if k:
                 result.knockouts[key] += k
-                result.knockout_workbooks.add(workbook_id)
+                result.knockout_workbooks.add(summary.workbook_id)
     reason = func.lower(func.trim(Account.override_reason))
-    for workbook_id, why, n in session.execute(
+    # Few accounts are overridden: read them through the override index. "+ 0" and the order of
+    # the GROUP BY keep SQLite from walking every account in workbook order instead.
+    for workbook_id, why, n in db.session().execute(
             select(Account.workbook_id, reason, func.count())
-            .where(Account.override_code.is_not(None), Account.override_reason.is_not(None),
-                   _position(func.lower(Account.name), func.lower(Account.override_reason)) == 0,
-                   in_cohort)
-            .group_by(Account.workbook_id, reason)):
+            .where(Account.override_code.in_((1, 2, 3)), Account.override_reason.is_not(None),
+                   position(func.lower(Account.name), func.lower(Account.override_reason)) == 0,
+                   (Account.workbook_id + 0).in_(list(owners)))
+            .group_by(reason, Account.workbook_id)):
         if why and why.strip():
             entry = result.reasons.setdefault(why, [0, set()])
             entry[0] += n
@@ -327,26 +323,16 @@ def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
             break
 
 
-def _position(needle, haystack):
-    """Where needle starts in haystack (1-based), 0 when absent: SQLite's instr, PG's strpos."""
-    if db.engine().dialect.name == "postgresql":
-        return func.strpos(haystack, needle)
-    return func.instr(haystack, needle)
-
-
 def _decisions(workbooks: dict[int, int], result: Aggregates) -> None:
-    rows = db.session().execute(
-        select(Decision.workbook_id, Decision.choice, func.count())
-        .where(Decision.workbook_id.in_(list(workbooks.values())))
-        .group_by(Decision.workbook_id, Decision.choice)
-    ).all()
-    if len({workbook_id for workbook_id, _, _ in rows}) < MIN_GROUP:
+    session = db.session()
+    in_cohort = Decision.workbook_id.in_(list(workbooks.values()))
+    deciders = session.scalar(select(func.count(func.distinct(Decision.workbook_id)))
+                              .where(in_cohort))
+    if deciders < MIN_GROUP:
         return
-    counts: Counter = Counter()
-    for _, choice, n in rows:
-        counts[choice] += n
-    result.decisions = dict(counts)
-    result.decision_participants = len({workbook_id for workbook_id, _, _ in rows})
+    result.decisions = dict(session.execute(
+        select(Decision.choice, func.count()).where(in_cohort).group_by(Decision.choice)).all())
+    result.decision_participants = deciders
 
 
 # ---------------------------------------------------------------- a participant's own comparison

@@ -2,7 +2,7 @@
 
 from webinar.db import Base
 from webinar.models.cohort import Cohort, CohortMember
-from webinar.models.dashboard import AuditEntry
+from webinar.models.dashboard import AuditEntry, WorkbookFigures
 from webinar.models.lesson import LessonAnswer, LessonProgress
 from webinar.models.live import LivePresence, LiveSession, LiveVote
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
@@ -19,7 +19,7 @@ from webinar.models.workbook import (
 
 __all__ = [
     "AuditEntry", "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress",
-    "LoginSession", "Role",
+    "LoginSession", "Role", "WorkbookFigures",
     "LivePresence", "LiveSession", "LiveVote",
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",

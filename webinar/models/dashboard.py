@@ -1,10 +1,11 @@
-"""Who looked at or exported a participant's individual results, for the cohort dashboard."""
+"""For the cohort dashboard: who looked at individual results; per-workbook summaries."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webinar.db import Base
@@ -35,3 +36,27 @@ class AuditEntry(Base):
     what: Mapped[str] = mapped_column(String(40))  # the page or file: "workbook", "accounts.csv"
     count: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class WorkbookFigures(Base):
+    """A workbook's accounts summed per code, as of one revision of the workbook.
+
+    The dashboard sums 100 accounts for each of thousands of participants; between two looks only
+    a few workbooks change, so each summary is kept with the revision it was taken at and redone
+    only when the workbook's revision has moved on (every write bumps it). It is a cache: deleting
+    every row loses nothing.
+    """
+
+    __tablename__ = "workbook_figures"
+
+    workbook_id: Mapped[int] = mapped_column(
+        ForeignKey("workbook.id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    accounts: Mapped[int] = mapped_column(Integer)
+    code_1: Mapped[int] = mapped_column(Integer)
+    code_2: Mapped[int] = mapped_column(Integer)
+    code_3: Mapped[int] = mapped_column(Integer)
+    hours: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    code_3_hours: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    knockout_need: Mapped[int] = mapped_column(Integer)
+    knockout_revenue: Mapped[int] = mapped_column(Integer)

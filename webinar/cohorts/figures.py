@@ -1,0 +1,140 @@
+"""Per-workbook summaries for the dashboard, redone only for workbooks that changed.
+
+A cohort of 2,000 participants holds 200,000 accounts, but between two looks at the dashboard
+only the workbooks someone worked on have changed. Each summary keeps the workbook revision it
+was taken at; a summary whose revision is behind the workbook's is summed again from the accounts.
+The summaries are a cache: when saving them fails (a busy database, a workbook deleted meanwhile)
+the figures are still right for this request and are simply summed again next time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import Text, case, cast, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from webinar import db
+from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
+from webinar.models import Account, Workbook, WorkbookFigures
+
+log = logging.getLogger(__name__)
+_CHUNK = 5000  # workbook ids per IN list: well under SQLite's limit on bound parameters
+_SAVE_WAIT_MS = 200  # a cache write never keeps the trainer waiting for SQLite's write lock
+_ZERO = Decimal(0)
+_SAVED = ("revision", "accounts", "code_1", "code_2", "code_3", "hours", "code_3_hours",
+          "knockout_need", "knockout_revenue")
+
+
+@dataclass(frozen=True)
+class Summary:
+    workbook_id: int
+    revision: int
+    accounts: int
+    code_1: int
+    code_2: int
+    code_3: int
+    hours: Decimal
+    code_3_hours: Decimal
+    knockout_need: int
+    knockout_revenue: int
+
+
+def current_figures(workbook_ids: list[int]) -> list[Summary]:
+    """The summary of each workbook as it is now (workbooks that no longer exist are left out)."""
+    session = db.session()
+    kept, stale = [], {}
+    saved_columns = [getattr(WorkbookFigures, name) for name in _SAVED]
+    for start in range(0, len(workbook_ids), _CHUNK):
+        chunk = workbook_ids[start:start + _CHUNK]
+        rows = session.execute(
+            select(Workbook.id, Workbook.revision, *saved_columns)
+            .outerjoin(WorkbookFigures, WorkbookFigures.workbook_id == Workbook.id)
+            .where(Workbook.id.in_(chunk)))
+        for workbook_id, revision, saved_revision, *saved in rows:
+            if saved_revision == revision:
+                kept.append(Summary(workbook_id, revision, *saved))
+            else:
+                stale[workbook_id] = revision
+    fresh = _summed(stale) if stale else []
+    if fresh:
+        if has_request_context():
+            g.setdefault("figures_to_save", []).extend(fresh)
+        else:
+            _save(fresh)
+    return kept + fresh
+
+
+def save_pending(_error: BaseException | None = None) -> None:
+    """At the end of a request, store the summaries it summed.
+
+    Not earlier: a request that writes later (an export adds to the audit log) would find that
+    another connection wrote since its reads began, which SQLite answers with "locked".
+    """
+    pending = g.pop("figures_to_save", None)
+    if pending:
+        _save(pending)
+
+
+def _summed(revisions: dict[int, int]) -> list[Summary]:
+    """One GROUP BY over the accounts of the given workbooks (their revisions read before)."""
+    hours = Account.sales_hours_per_month
+    knockouts_text = cast(Account.knockouts, Text)
+    columns = [Account.workbook_id, func.count(), func.sum(hours),
+               func.sum(case((Account.final_code == 3, hours), else_=None))]
+    columns += [func.count(case((Account.final_code == code, 1), else_=None))
+                for code in (1, 2, 3)]
+    columns += [func.count(case((position(literal(key), knockouts_text) > 0, 1), else_=None))
+                for key in (KNOCKOUT_NEED, KNOCKOUT_REVENUE)]
+    found: dict[int, Summary] = {}
+    ids = list(revisions)
+    for start in range(0, len(ids), _CHUNK):
+        query = (select(*columns).where(Account.workbook_id.in_(ids[start:start + _CHUNK]))
+                 .group_by(Account.workbook_id))
+        for workbook_id, n, total, code_3_hours, c1, c2, c3, need, revenue in (
+                db.session().execute(query)):
+            found[workbook_id] = Summary(
+                workbook_id, revisions[workbook_id], n, c1, c2, c3,
+                _ZERO if total is None else Decimal(str(total)),
+                _ZERO if code_3_hours is None else Decimal(str(code_3_hours)), need, revenue)
+    # A workbook without accounts has no group: it sums to nothing.
+    return [found.get(wid) or Summary(wid, rev, 0, 0, 0, 0, _ZERO, _ZERO, 0, 0)
+            for wid, rev in revisions.items()]
+
+
+def _save(summaries: list[Summary]) -> None:
+    """Store the summaries in their own short transaction, replacing older ones."""
+    engine = db.engine()
+    dialect = engine.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [summary.__dict__ for summary in summaries]
+    statement = insert(WorkbookFigures)
+    statement = statement.on_conflict_do_update(
+        index_elements=[WorkbookFigures.workbook_id],
+        set_={name: statement.excluded[name] for name in rows[0] if name != "workbook_id"})
+    try:
+        with engine.connect() as conn:
+            try:
+                if dialect == "sqlite":
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={_SAVE_WAIT_MS}")
+                conn.execute(statement, rows)
+                conn.commit()
+            finally:
+                conn.rollback()
+                if dialect == "sqlite":  # the pooled connection goes back with its own timeout
+                    busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
+                    conn.commit()
+    except SQLAlchemyError as error:
+        log.info("workbook summaries not saved (summed again next time): %s", error)
+
+
+def position(needle, haystack):
+    """Where needle starts in haystack (1-based), 0 when absent: SQLite's instr, PG's strpos."""
+    if db.engine().dialect.name == "postgresql":
+        return func.strpos(haystack, needle)
+    return func.instr(haystack, needle)
