@@ -57,11 +57,13 @@ REASONS = ["te weinig marge", "past niet bij ons aanbod", "kost te veel tijd", "
 CHOICES = ["focus", "limit", "reprice", "handover", "stop", None]
 
 
-def create_postgres_database(server_url: str) -> str:
+def create_postgres_database(server_url: str, keep: bool = False) -> str:
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": DATABASE})
+        if not (keep and exists):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
     admin.dispose()
     return make_url(server_url).set(database=DATABASE).render_as_string(hide_password=False)
 
@@ -162,11 +164,13 @@ def main() -> None:
                         help="percent of workbooks changed between two looks")
     parser.add_argument("--profile", action="store_true", help="also time each query alone")
     parser.add_argument("--sqlite-file", help="keep the SQLite database here and reuse it")
+    parser.add_argument("--keep", action="store_true",
+                        help="PostgreSQL: keep the built database for the next run, and reuse it")
     args = parser.parse_args()
     server = args.database_url
     tmp = None
     if server:
-        url = create_postgres_database(server)
+        url = create_postgres_database(server, args.keep)
     elif args.sqlite_file:
         url = f"sqlite:///{args.sqlite_file}"
     else:
@@ -247,7 +251,7 @@ def main() -> None:
               "times drift, the ratios of medians measured in alternating rounds hold better.")
         app.extensions["db_engine"].dispose()
     finally:
-        if server:
+        if server and not args.keep:
             drop_postgres_database(server)
         if tmp is not None:
             tmp.cleanup()

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from webinar import db
-from webinar.cohorts.figures import current_figures, position
+from webinar.cohorts.figures import among, current_figures, position
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
 from webinar.models import (
@@ -102,7 +102,7 @@ def participants(cohort_id: int, workbooks: dict[int, int] | None = None) -> lis
     ).all()
     chosen = chosen_ids(cohort_id) if workbooks is None else workbooks
     steps = dict(session.execute(select(Workbook.id, Workbook.steps_done)
-                                 .where(Workbook.id.in_(list(chosen.values())))).all())
+                                 .where(among(Workbook.id, chosen.values()))).all())
     workbooks = {owner: (wid, steps.get(wid)) for owner, wid in chosen.items()}
     lessons = dict(session.execute(
         select(LessonProgress.user_id, func.count())
@@ -198,7 +198,7 @@ def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
             select(Account.workbook_id, reason, func.count())
             .where(Account.override_code.in_((1, 2, 3)), Account.override_reason.is_not(None),
                    position(func.lower(Account.name), func.lower(Account.override_reason)) == 0,
-                   (Account.workbook_id + 0).in_(list(owners)))
+                   among(Account.workbook_id + 0, owners))
             .group_by(reason, Account.workbook_id)):
         if why and why.strip():
             entry = result.reasons.setdefault(why, [0, set()])
@@ -310,7 +310,7 @@ def _estimates(cohort_id: int, shares: dict[int, Decimal], result: Aggregates) -
 def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
     """The most frequent override reasons written by several participants, without names."""
     companies = [name.lower() for name in db.session().scalars(
-        select(Workbook.company_name).where(Workbook.id.in_(list(scanned.workbooks.values()))))
+        select(Workbook.company_name).where(among(Workbook.id, scanned.workbooks.values())))
         if name]
     ranked = sorted(((text_, n, len(books)) for text_, (n, books) in scanned.reasons.items()
                      if len(books) >= MIN_REASON_PARTICIPANTS and text_.strip()),
@@ -325,7 +325,7 @@ def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
 
 def _decisions(workbooks: dict[int, int], result: Aggregates) -> None:
     session = db.session()
-    in_cohort = Decision.workbook_id.in_(list(workbooks.values()))
+    in_cohort = among(Decision.workbook_id, workbooks.values())
     deciders = session.scalar(select(func.count(func.distinct(Decision.workbook_id)))
                               .where(in_cohort))
     if deciders < MIN_GROUP:

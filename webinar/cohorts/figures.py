@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import Text, case, cast, func, literal, select
+from sqlalchemy import ARRAY, Integer, Text, any_, bindparam, case, cast, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -54,7 +54,7 @@ def current_figures(workbook_ids: list[int]) -> list[Summary]:
         rows = session.execute(
             select(Workbook.id, Workbook.revision, *saved_columns)
             .outerjoin(WorkbookFigures, WorkbookFigures.workbook_id == Workbook.id)
-            .where(Workbook.id.in_(chunk)))
+            .where(among(Workbook.id, chunk)))
         for workbook_id, revision, saved_revision, *saved in rows:
             if saved_revision == revision:
                 kept.append(Summary(workbook_id, revision, *saved))
@@ -93,7 +93,7 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
     found: dict[int, Summary] = {}
     ids = list(revisions)
     for start in range(0, len(ids), _CHUNK):
-        query = (select(*columns).where(Account.workbook_id.in_(ids[start:start + _CHUNK]))
+        query = (select(*columns).where(among(Account.workbook_id, ids[start:start + _CHUNK]))
                  .group_by(Account.workbook_id))
         for workbook_id, n, total, code_3_hours, c1, c2, c3, need, revenue in (
                 db.session().execute(query)):
@@ -131,6 +131,14 @@ def _save(summaries: list[Summary]) -> None:
                     conn.commit()
     except SQLAlchemyError as error:
         log.info("workbook summaries not saved (summed again next time): %s", error)
+
+
+def among(column, ids):
+    """``column IN ids``; on PostgreSQL one array parameter, as 2,000 bound values cost more
+    to send and plan there than the query itself."""
+    if db.engine().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def position(needle, haystack):
