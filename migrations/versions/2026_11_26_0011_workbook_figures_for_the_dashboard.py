@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('code_3_hours', sa.Numeric(precision=16, scale=2), nullable=False),
     sa.Column('knockout_need', sa.Integer(), nullable=False),
     sa.Column('knockout_revenue', sa.Integer(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['workbook_id'], ['workbook.id'], name=op.f('fk_workbook_figures_workbook_id_workbook'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('workbook_id', name=op.f('pk_workbook_figures'))
     )

@@ -19,11 +19,10 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from webinar import db
-from webinar.cohorts.figures import among, current_figures, position
+from webinar.cohorts.figures import among, current_figures
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
 from webinar.models import (
-    Account,
     CohortMember,
     Decision,
     LessonProgress,
@@ -169,10 +168,8 @@ def chosen_ids(cohort_id: int) -> dict[int, int]:
 def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
     """Each chosen workbook's figures, and the override reasons written in the cohort.
 
-    The figures come from the per-workbook summaries (``WorkbookFigures``), redone in one GROUP
-    BY for the workbooks that changed since their summary was taken. Override reasons come from a
-    query over the (few, indexed) overridden accounts; a reason that names its own account is
-    left out in SQL.
+    Both come from the per-workbook summaries (``figures.current_figures``), summed again only
+    for the workbooks that changed since their summary was taken.
     """
     workbooks = chosen_ids(cohort_id) if workbooks is None else workbooks
     owners = {wid: owner for owner, wid in workbooks.items()}
@@ -191,19 +188,10 @@ def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
             if k:
                 result.knockouts[key] += k
                 result.knockout_workbooks.add(summary.workbook_id)
-    reason = func.lower(func.trim(Account.override_reason))
-    # Few accounts are overridden: read them through the override index. "+ 0" and the order of
-    # the GROUP BY keep SQLite from walking every account in workbook order instead.
-    for workbook_id, why, n in db.session().execute(
-            select(Account.workbook_id, reason, func.count())
-            .where(Account.override_code.in_((1, 2, 3)), Account.override_reason.is_not(None),
-                   position(func.lower(Account.name), func.lower(Account.override_reason)) == 0,
-                   among(Account.workbook_id + 0, owners))
-            .group_by(reason, Account.workbook_id)):
-        if why and why.strip():
+        for why, n in summary.reasons.items():
             entry = result.reasons.setdefault(why, [0, set()])
             entry[0] += n
-            entry[1].add(workbook_id)
+            entry[1].add(summary.workbook_id)
     return result
 
 

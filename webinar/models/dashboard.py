@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webinar.db import Base
@@ -60,3 +60,5 @@ class WorkbookFigures(Base):
     code_3_hours: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     knockout_need: Mapped[int] = mapped_column(Integer)
     knockout_revenue: Mapped[int] = mapped_column(Integer)
+    # Override reason (lower case, trimmed) -> accounts; reasons that name their account left out.
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
