@@ -125,3 +125,59 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+
+
+def seed_user(database_url: str, email: str, password: str, role: str = "participant",
+              name: str = "Anna") -> int:
+    """Create a user straight in the database (as `flask create-user` does); return its id."""
+    from webinar import create_app, db
+    from webinar.auth import services
+    from webinar.models import Role
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "seed"})
+    with app.app_context():
+        user = services.register(email, password, name, "en", Role(role))
+        db.session().commit()
+        user_id = user.id
+    app.extensions["db_engine"].dispose()
+    return user_id
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, grandchildren, ...)."""
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="],  # noqa: S607
+                         capture_output=True, text=True, check=False).stdout
+    children: dict[int, list[int]] = {}
+    for line in out.splitlines():
+        child, parent = map(int, line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether a process with this id still runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, dict]:
+    """A multipart/form-data body and its header: `files` maps a field to (filename, bytes)."""
+    boundary = f"----fault{os.urandom(8).hex()}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                     .encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), {"Content-Type": f"multipart/form-data; boundary={boundary}"}

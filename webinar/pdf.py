@@ -120,9 +120,27 @@ def _child_init(memory_mb: int) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _exit_with_parent()
     from weasyprint.text.fonts import FontConfiguration
 
     _font_config = FontConfiguration()
+
+
+def _exit_with_parent() -> None:
+    """End this process when the web worker that started it dies, even by `kill -9`.
+
+    Its parent is the forkserver, not the worker, so nothing else stops it: a render in flight
+    would block forever writing its result to the dead worker's pipe (T10).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch():
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _stylesheet(css: str, fetcher):

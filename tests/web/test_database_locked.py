@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.conftest import Actions
+from tests.fault.nothing_lost import Write, check_nothing_lost
 from tests.web.workbook_helpers import start_workbook
 from webinar import create_app
 from webinar.migrate import upgrade
@@ -93,6 +94,11 @@ def test_a_long_lock_gets_503_with_retry_after_and_nothing_half_written(sqlite_a
     assert "Er is niets verloren gegaan" in response.get_data(as_text=True)
     holder.join()
     assert "Fast installs" not in client.get(url).get_data(as_text=True)
-    # Once the lock is gone, the same form goes through.
-    assert _post_value(client, client.get(url), url).status_code == 302
+    # Once the lock is gone, the same form goes through, once.
+    retry = _post_value(client, client.get(url), url)
+    assert retry.status_code == 302
+    saved = Write("the value saved after the lock", "SELECT count(*) FROM value_element"
+                  " WHERE workbook_id = :w AND text = :t", {"w": wid, "t": "Fast installs"})
+    check_nothing_lost(f"sqlite:///{path}", [saved], [],
+                       [response.status_code, retry.status_code])
     assert client.get("/healthz").status_code == 200

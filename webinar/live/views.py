@@ -185,6 +185,7 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
 
 
 @bp.route("/live/<code>")
+@db.reads_first  # many phones open this page at once; on SQLite it writes only the presence
 @login_required
 def attend(code: str):
     """Show the attendee the step the trainer is on; live.js keeps it up to date."""
