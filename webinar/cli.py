@@ -1,15 +1,19 @@
-"""`flask` commands: database, users, demo data, translations."""
+"""`flask` commands: database, backups, users, demo data, translations."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import create_engine, inspect, select
+from sqlalchemy.engine import URL, make_url
 
 from webinar import db, migrate
 from webinar.auth import services
@@ -39,6 +43,75 @@ def db_upgrade():
     """Bring the database schema up to date."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("database is up to date")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(target: Path):
+    """Copy the database to TARGET while the app keeps running.
+
+    PostgreSQL: `pg_dump --format=custom`. SQLite: its online backup API, a consistent snapshot
+    even while workers write. Written beside TARGET first, so only a whole backup gets the name.
+    """
+    url = make_url(current_app.config["DATABASE_URL"])
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    if url.get_backend_name() == "sqlite":
+        _sqlite_copy(url.database, partial)
+    else:
+        _libpq("pg_dump", url, "--format=custom", f"--file={partial}")
+    partial.replace(target)
+    click.echo(f"backed up to {target}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(source: Path):
+    """Load a backup made by `flask backup` into the empty database DATABASE_URL names."""
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database)
+        try:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            conn.close()
+    else:
+        engine = create_engine(url)
+        tables = inspect(engine).get_table_names()
+        engine.dispose()
+    if tables:
+        raise click.ClickException(
+            f"{url.database} already has tables: restore into a new, empty database")
+    if url.get_backend_name() == "sqlite":
+        _sqlite_copy(str(source), url.database)
+    else:
+        # Objects become the restoring user's: the backup may come from a server with other roles.
+        _libpq("pg_restore", url, "--no-owner", "--no-acl", "--single-transaction",
+               "--exit-on-error", str(source))
+    click.echo(f"restored {source} into {url.database}")
+
+
+def _sqlite_copy(source: str, target: str | Path) -> None:
+    src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)  # all pages in one step: one read snapshot, writers are not blocked (WAL)
+    finally:
+        dst.close()
+        src.close()
+
+
+def _libpq(tool: str, url: URL, *args: str) -> None:
+    """Run pg_dump or pg_restore on the database in `url`, the password kept out of argv."""
+    env = {**os.environ}
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    result = subprocess.run([tool, f"--dbname={dsn}", *args], env=env, check=False)  # noqa: S603
+    if result.returncode:
+        raise click.ClickException(f"{tool} failed (exit status {result.returncode})")
 
 
 @click.command("create-user")
@@ -141,5 +214,5 @@ def compile_catalogs():
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, create_user, set_role, demo, translate):
+    for command in (db_upgrade, backup, restore, create_user, set_role, demo, translate):
         app.cli.add_command(command)
