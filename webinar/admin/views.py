@@ -20,8 +20,9 @@ PAGE_SIZE = 50
 @role_required(Role.ADMIN)
 def users():
     """List users, newest first, with a role form each."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    query = request.args.get("q", "", type=str).strip()[:100]
+    # Clamped: a page number past 64 bits, or a NUL in the search, would fail in PostgreSQL.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10**6)
+    query = request.args.get("q", "", type=str).replace("\x00", "").strip()[:100]
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if query:
         like = f"%{query.lower()}%"

@@ -49,8 +49,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def check_password(user: User, password: str) -> bool:
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+def check_password(user: User, password: str | None) -> bool:
+    # None when a form arrives without the field at all (not from a browser, but no 500 either).
+    return bool(user.password_hash and password) and check_password_hash(user.password_hash,
+                                                                         password)
 
 
 def set_password(user: User, password: str) -> None:

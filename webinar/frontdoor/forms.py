@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from webinar.workbook.forms import MAX_AMOUNT
+from webinar.workbook.forms import MAX_AMOUNT, InRange
 
 SCALE = [(v, str(v)) for v in range(1, 6)]
 
@@ -22,23 +22,23 @@ class CheckForm(FlaskForm):
         description=_l("1: not at all, 5: exactly."))
     revenue_potential = DecimalField(
         _l("Revenue potential per year (€)"), places=2,
-        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT,
-                                            message=_l("Use an amount from 0 to 100 billion."))],
+        validators=[Optional(), InRange(min=0, max=MAX_AMOUNT,
+                                        message=_l("Use an amount from 0 to 100 billion."))],
         description=_l("Leave empty when unknown."))
     gross_margin_pct = DecimalField(
         _l("Gross margin (%)"), places=1,
-        validators=[Optional(), NumberRange(min=-100, max=100,
-                                            message=_l("Use a percentage from -100 to 100."))],
+        validators=[Optional(), InRange(min=-100, max=100,
+                                        message=_l("Use a percentage from -100 to 100."))],
         description=_l("Leave empty when unknown."))
     sales_hours_per_month = DecimalField(
         _l("Sales hours per month"), places=1,
-        validators=[Optional(), NumberRange(min=0, max=744,
-                                            message=_l("Use a number of hours from 0 to 744."))],
+        validators=[Optional(), InRange(min=0, max=744,
+                                        message=_l("Use a number of hours from 0 to 744."))],
         description=_l("Leave empty when unknown."))
     focus = RadioField(
         _l("Would serving them keep us on our own focus?"), coerce=int, choices=SCALE,
         validate_choice=False,
-        validators=[Optional(), NumberRange(min=1, max=5, message=_l("Choose 1 to 5."))],
+        validators=[Optional(), InRange(min=1, max=5, message=_l("Choose 1 to 5."))],
         description=_l("1: it pulls us away, 5: it is exactly our focus. Optional."))
     check = SubmitField(_l("Check"))
     add = SubmitField(_l("Add to the pipeline"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length
 
-from webinar.workbook.forms import RevisionForm
+from webinar.workbook.forms import InRange, RevisionForm
 
 
 class InviteForm(FlaskForm):
@@ -16,7 +16,7 @@ class InviteForm(FlaskForm):
         ("viewer", _l("Viewer: sees the results, rates nothing"))], default="rater")
     days = IntegerField(_l("Valid for (days)"), default=14, validators=[
         InputRequired(_l("Enter a number of days.")),
-        NumberRange(min=1, max=60, message=_l("Use 1 to 60 days."))])
+        InRange(min=1, max=60, message=_l("Use 1 to 60 days."))])
     submit = SubmitField(_l("Create invitation link"))
 
 

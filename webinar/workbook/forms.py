@@ -23,6 +23,20 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from webinar.models.workbook import MAX_VALUE_ELEMENTS
 
 MAX_AMOUNT = 10**11  # € 100 billion a year: anything above is a typo, not a customer
+FLOAT_SAFE = 2**53
+
+
+class InRange(NumberRange):
+    """WTForms' NumberRange, but a whole number of 400 digits gets the range's message.
+
+    WTForms checks for NaN with math.isnan, which turns the number into a float and raises
+    OverflowError (a 500) for an integer beyond a float's range.
+    """
+
+    def __call__(self, form, field):
+        if isinstance(field.data, int) and abs(field.data) > FLOAT_SAFE:
+            field.data = float("inf") if field.data > 0 else float("-inf")  # out of any range
+        super().__call__(form, field)
 
 
 class RevisionForm(FlaskForm):
@@ -55,7 +69,6 @@ class ValueElementForm(Form):
         choices=[("offering", _l("In the product or service itself")),
                  ("delivery", _l("In the way we deliver it (service, advice)"))],
         default="offering",
-        validators=[Optional()],
     )
 
 
@@ -68,14 +81,14 @@ class ValueForm(RevisionForm):
 def _weight(label):
     return DecimalField(label, places=1, validators=[
         InputRequired(_l("Enter a weight.")),
-        NumberRange(min=0, max=10, message=_l("Use a weight from 0 to 10."))])
+        InRange(min=0, max=10, message=_l("Use a weight from 0 to 10."))])
 
 
 def _bound(label, maximum=MAX_AMOUNT):
     return DecimalField(label, validators=[
         InputRequired(_l("Enter a number.")),
-        NumberRange(min=0, max=maximum, message=_l("Use a number from 0 to %(max)s.",
-                                                   max=maximum))])
+        InRange(min=0, max=maximum, message=_l("Use a number from 0 to %(max)s.",
+                                               max=maximum))])
 
 
 class CriteriaForm(RevisionForm):
@@ -86,10 +99,10 @@ class CriteriaForm(RevisionForm):
     weight_focus = _weight(_l("Serving them keeps us on our own focus"))
     code_1_min = IntegerField(_l("Code 1 from score"), validators=[
         InputRequired(_l("Enter a score.")),
-        NumberRange(min=0, max=100, message=_l("Use a score from 0 to 100."))])
+        InRange(min=0, max=100, message=_l("Use a score from 0 to 100."))])
     code_2_min = IntegerField(_l("Code 2 from score"), validators=[
         InputRequired(_l("Enter a score.")),
-        NumberRange(min=0, max=100, message=_l("Use a score from 0 to 100."))])
+        InRange(min=0, max=100, message=_l("Use a score from 0 to 100."))])
     revenue_1 = _bound(_l("Rating 1 below (€)"))
     revenue_2 = _bound(_l("Rating 2 below (€)"))
     revenue_3 = _bound(_l("Rating 3 below (€)"))
@@ -111,17 +124,17 @@ class AccountForm(RevisionForm):
         Length(max=200, message=_l("Use at most %(n)s characters.", n=200))])
     revenue_potential = DecimalField(
         _l("Revenue potential per year (€)"), places=2,
-        validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT,
-                                            message=_l("Use an amount from 0 to 100 billion."))],
+        validators=[Optional(), InRange(min=0, max=MAX_AMOUNT,
+                                        message=_l("Use an amount from 0 to 100 billion."))],
         description=_l("What they could buy from you in a year. Leave empty when unknown."))
     gross_margin_pct = DecimalField(
         _l("Gross margin (%)"), places=1,
-        validators=[Optional(), NumberRange(min=-100, max=100,
-                                            message=_l("Use a percentage from -100 to 100."))])
+        validators=[Optional(), InRange(min=-100, max=100,
+                                        message=_l("Use a percentage from -100 to 100."))])
     sales_hours_per_month = DecimalField(
         _l("Sales hours per month"), places=1,
-        validators=[Optional(), NumberRange(min=0, max=744,
-                                            message=_l("Use a number of hours from 0 to 744."))],
+        validators=[Optional(), InRange(min=0, max=744,
+                                        message=_l("Use a number of hours from 0 to 744."))],
         description=_l("Time sales spends on them in a month. Leave empty when unknown."))
     stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])
     owner_name = StringField(_l("Owner in the sales team"), validators=[Optional(),
@@ -133,9 +146,9 @@ class AccountForm(RevisionForm):
 class OverrideForm(RevisionForm):
     override_code = SelectField(
         _l("Your code"),
+        # No Optional(): it would let "   " past the choice check (and int() would fail).
         choices=[("", _l("Keep the suggested code")), ("1", _l("Code 1")), ("2", _l("Code 2")),
                  ("3", _l("Code 3"))],
-        validators=[Optional()],
     )
     override_reason = TextAreaField(
         _l("Why?"), validators=[Length(max=500)],

@@ -17,6 +17,7 @@ from webinar.workbook.revisions import StaleWrite, record
 from webinar.workbook.views import stale
 
 PAGE_SIZE = 100
+MAX_ID = 2**31 - 1  # the largest id a database integer column holds
 
 
 def _target(account_id: int, criterion: str, rater_id: int) -> str:
@@ -38,7 +39,7 @@ def grid_page(workbook, rater_id: int, endpoint: str, template: str, **context):
 
     The owner's workbook step and a team rater's page differ only in template and context.
     """
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10**6)  # offset fits 64 bits
     accounts, pages, total = page_of_accounts(workbook, page)
     form = RevisionForm()
     if request.method == "POST":
@@ -97,7 +98,8 @@ def save_grid(workbook, accounts, rater_id: int, form: RevisionForm):
 
 def save_one_rating(workbook, rater_id: int):
     """Save one rating posted as JSON by the grid's script; answer with the rater's new fit."""
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}  # a JSON list or number is no rating either
     criterion = data.get("criterion")
     raw = data.get("value")
     try:
@@ -105,7 +107,9 @@ def save_one_rating(workbook, rater_id: int):
         based_on = int(data.get("revision"))
         value = None if raw in (None, "") else int(raw)
         scoring.check_rating(criterion, value)
-    except (TypeError, ValueError):
+        if not 0 < account_id <= MAX_ID:
+            raise ValueError(account_id)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int() of 1e309
         return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
     account = services.own_account(workbook, account_id)
     try:
