@@ -8,12 +8,10 @@ never touch the schema the rest of the suite shares.
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.servers import scratch_postgres_database
 from webinar.migrate import upgrade
 
 
@@ -26,16 +24,6 @@ def fault_database_url(tmp_path):
         upgrade(url)
         yield url
         return
-    name = f"code123_fault_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_database(server_url, "code123_fault") as url:
         upgrade(url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            # FORCE: a killed worker's connection may still linger on the server.
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

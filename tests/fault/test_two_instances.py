@@ -32,18 +32,16 @@ import subprocess
 import threading
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.fault.nothing_lost import Write, check_nothing_lost
-from tests.servers import Browser, Gunicorn, free_port
+from tests.servers import Browser, Gunicorn, free_port, scratch_postgres_database
 from webinar.config import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -165,17 +163,8 @@ def postgres_url():
     """A new PostgreSQL database, whatever database the rest of the suite runs on."""
     suite = os.environ.get("TEST_DATABASE_URL")
     prefix = make_url(suite).database if suite else "code123"
-    name = f"{prefix}_t15_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_postgres_database(POSTGRES, f"{prefix}_t15") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _prepare(url: str) -> None:
