@@ -25,9 +25,12 @@ from webinar.models import Base
 PASSWORD = "correct-horse-battery"  # noqa: S105 - a test password
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs():
-    """Compile the translation catalogs once, as the run command does."""
+def pytest_configure(config):
+    """Compile the translation catalogs once, as the run command does.
+
+    Before collection: a test module may build forms while it is collected, and Flask-Babel keeps
+    the catalogs it loaded (or found missing) for the rest of the run.
+    """
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", "translations"],
         cwd=ROOT, check=True, capture_output=True,
