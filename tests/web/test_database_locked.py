@@ -105,3 +105,33 @@ def test_a_long_lock_gets_503_with_retry_after_and_nothing_half_written(sqlite_a
     check_nothing_lost(f"sqlite:///{path}", [saved], [],
                        [response.status_code, retry.status_code])
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_plan_rendered_while_the_database_is_locked_is_still_delivered(sqlite_app):
+    """If the database is locked when my rendered plan is to be cached, do I still get my PDF?"""
+    from sqlalchemy import create_engine, text
+
+    from tests.web.plan_helpers import seed_workbook
+
+    path, make = sqlite_app
+    app = make(500)
+    client = app.test_client()
+    Actions(client).register()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        user_id = conn.execute(text("SELECT id FROM app_user")).scalar_one()
+    workbook_id = seed_workbook(app, user_id, ["Alpha BV", "Beta BV", "Gamma BV"])
+    locked = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 4, locked))
+    holder.start()
+    locked.wait(5)
+    response = client.get(f"/plan/{workbook_id}/plan.pdf")
+    holder.join()
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert response.headers["X-Plan-Cache"] == "miss"
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM plan_pdf")).scalar_one() == 0
+    # With the lock gone, the next download renders once more and is kept.
+    assert client.get(f"/plan/{workbook_id}/plan.pdf").headers["X-Plan-Cache"] == "miss"
+    assert client.get(f"/plan/{workbook_id}/plan.pdf").headers["X-Plan-Cache"] == "hit"
+    engine.dispose()

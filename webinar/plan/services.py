@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,16 +20,19 @@ from flask import current_app, render_template
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webinar import db, pdf
 from webinar.domain import plan as domain
 from webinar.domain import scoring
+from webinar.errors import is_database_busy
 from webinar.models.lesson import LessonAnswer
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
 from webinar.models.workbook import Account, Workbook
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts
+
+log = logging.getLogger(__name__)
 
 # Accounts listed one by one per code in the PDF; beyond that the plan says how many are left out.
 LIST_LIMIT = 300
@@ -249,8 +253,12 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
     hit = cached_pdf(workbook, locale, today)
     if hit is not None:
         return hit.pdf, True
+    job, stamp = _job(workbook, today), fingerprint(workbook, today)
+    # End the read transaction before the render: it takes seconds, and SQLite refuses a write
+    # from a transaction that began reading before another request committed.
+    db.session().commit()
     config = current_app.config
-    result = pdf.render(_job(workbook, today), timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
+    result = pdf.render(job, timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
                         memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024))
     session = db.session()
     try:
@@ -258,10 +266,16 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
             session.execute(delete(PlanPdf).where(PlanPdf.workbook_id == workbook.id,
                                                   PlanPdf.locale == locale))
             session.add(PlanPdf(workbook_id=workbook.id, revision=workbook.revision,
-                                locale=locale, fingerprint=fingerprint(workbook, today),
-                                pages=result.pages, pdf=result.pdf))
+                                locale=locale, fingerprint=stamp, pages=result.pages,
+                                pdf=result.pdf))
     except IntegrityError:
         pass  # another worker stored the same plan at the same moment
+    except OperationalError as error:
+        if not is_database_busy(error):
+            raise
+        # The plan is rendered; a busy database only means it is rendered again next time.
+        session.rollback()
+        log.warning("plan for workbook %s not cached: database busy", workbook.id)
     return result.pdf, False
 
 
