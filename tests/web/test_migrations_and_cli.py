@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect, select
 
+from tests.servers import scratch_postgres_database
 from webinar import db
 from webinar.migrate import downgrade, upgrade
 from webinar.models import Base, Cohort, User
@@ -19,16 +18,8 @@ def _empty_database_urls(tmp_path):
     yield f"sqlite:///{tmp_path / 'fresh.db'}"
     url = os.environ.get("TEST_DATABASE_URL")
     if url and url.startswith("postgresql"):
-        name = f"migrations_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with scratch_postgres_database(url, "migrations") as fresh:
+            yield fresh
 
 
 def test_migrations_go_up_to_the_models_and_back_down(tmp_path):
