@@ -13,6 +13,8 @@ Decisions where the method is silent:
 
 from __future__ import annotations
 
+import bisect
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -120,11 +122,16 @@ def _rate(figure: Any, what: str, bounds: tuple[Decimal, ...], higher_is_better:
           may_be_negative: bool = False) -> int | None:
     if figure is None:
         return None
-    value = to_decimal(figure, what)
+    value = figure
+    if figure.__class__ is not Decimal or not figure.is_finite():
+        value = to_decimal(figure, what)
     if value < 0 and not may_be_negative:
         raise ValueError(f"{what} must not be negative")
-    hits = ((value < b) if higher_is_better else (value > b) for b in bounds)
-    return next((i + 1 for i, hit in enumerate(hits) if hit), 5)
+    # The rating is 1 + the number of bounds the figure has passed (bisect: an import rates
+    # 30,000 figures).
+    if higher_is_better:
+        return bisect.bisect_right(bounds, value) + 1
+    return bisect.bisect_right(bounds, -value, key=operator.neg) + 1
 
 
 def rating_from_revenue(amount: Any, settings: ScoringSettings | None = None) -> int | None:

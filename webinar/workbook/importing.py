@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, select
 from webinar import db
 from webinar.domain import pipeline_import as pi
 from webinar.domain import scoring
+from webinar.domain.collector import without_collector
 from webinar.models._types import utcnow
 from webinar.models.workbook import Account, PendingImport
 from webinar.workbook import bp, services
@@ -161,6 +162,7 @@ def import_confirm(workbook_id: int, pending_id: int):
     return redirect(url_for("workbook.pipeline", workbook_id=workbook.id))
 
 
+@without_collector
 def import_drafts(workbook, drafts, update_existing: bool) -> tuple[int, int]:
     """Add the drafts as accounts (or update same-named ones); flushes, never commits.
 
@@ -177,6 +179,7 @@ def import_drafts(workbook, drafts, update_existing: bool) -> tuple[int, int]:
     fits = {}
     new_rows = []
     updated = 0
+    created_at = utcnow()
     for draft in drafts:
         account = existing.get(draft.match_key)
         if account is not None:
@@ -191,23 +194,25 @@ def import_drafts(workbook, drafts, update_existing: bool) -> tuple[int, int]:
                     setattr(account, target, value)
             services.refresh_fit(account, settings)
             continue
-        figures = scoring.AccountFigures(draft.revenue_potential, draft.gross_margin_pct,
-                                         draft.sales_hours_per_month)
-        key = (scoring.rating_from_revenue(figures.revenue_potential, settings),
-               scoring.rating_from_margin(figures.gross_margin_pct, settings),
-               scoring.rating_from_effort(figures.sales_hours_per_month, settings))
-        if key not in fits:
-            fits[key] = scoring.fit(scoring.effective_ratings({}, figures, settings), settings)
-        result = fits[key]
+        key = (scoring.rating_from_revenue(draft.revenue_potential, settings),
+               scoring.rating_from_margin(draft.gross_margin_pct, settings),
+               scoring.rating_from_effort(draft.sales_hours_per_month, settings))
+        fitted = fits.get(key)
+        if fitted is None:
+            figures = scoring.AccountFigures(draft.revenue_potential, draft.gross_margin_pct,
+                                             draft.sales_hours_per_month)
+            result = scoring.fit(scoring.effective_ratings({}, figures, settings), settings)
+            fitted = fits[key] = (
+                None if result.score is None else Decimal(str(result.score)),
+                result.suggested_code, list(result.knockouts))
         new_rows.append({
             "workbook_id": workbook.id, "name": draft.name, "match_key": draft.match_key,
             "revenue_potential": draft.revenue_potential,
             "gross_margin_pct": draft.gross_margin_pct,
             "sales_hours_per_month": draft.sales_hours_per_month, "stage": draft.stage,
             "owner_name": draft.owner, "notes": draft.notes,
-            "fit_score": None if result.score is None else Decimal(str(result.score)),
-            "suggested_code": result.suggested_code, "final_code": result.suggested_code,
-            "knockouts": list(result.knockouts), "created_at": utcnow(),
+            "fit_score": fitted[0], "suggested_code": fitted[1], "final_code": fitted[1],
+            "knockouts": fitted[2], "created_at": created_at,
         })
     if new_rows:
         session.execute(insert(Account), new_rows)

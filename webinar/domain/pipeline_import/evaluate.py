@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 from . import limits
@@ -27,7 +28,7 @@ from .model import (
     NumberFormat,
     RowProblem,
 )
-from .numeric import BAD, MISSING, Token, resolve_column, scan_number, token_value
+from .numeric import BAD, Token, resolve_column, scan_number, token_value
 from .text import clean_line, clean_multiline, match_key
 
 _HUNDRED = Decimal(100)
@@ -52,7 +53,9 @@ def evaluate(
     extra_cells: dict[int, int],
     mapping: dict[int, str],
     decimal_hint: str,
+    texts_only: bool = False,
 ) -> Evaluation:
+    """``texts_only``: every cell is a str (a CSV file), so no cell needs converting."""
     width = len(headers)
     problems: list[RowProblem] = []
     columns: dict[str, list[Any]] = {}
@@ -64,7 +67,9 @@ def evaluate(
         def problem(row: int, code: str, _h=header, _c=column, _f=field, **params: Any) -> None:
             problems.append(RowProblem(data[row][0], _h, _c, _f, code, params))
 
-        too_long = {i for i, c in enumerate(cells) if len(c) > limits.MAX_CELL_CHARS}
+        too_long: set[int] = set()
+        if max(map(len, cells), default=0) > limits.MAX_CELL_CHARS:
+            too_long = {i for i, c in enumerate(cells) if len(c) > limits.MAX_CELL_CHARS}
         for i in sorted(too_long):
             problem(i, "value_too_long", length=len(_text(cells[i])),
                     max_chars=limits.MAX_CELL_CHARS)  # fmt: skip
@@ -78,11 +83,13 @@ def evaluate(
         problems.append(RowProblem(line, "", None, None, "extra_cells", {"count": count}))
     rows = []
     fields = [f for f in FIELDS if f in columns]
-    for i, (line, cells) in enumerate(data):
-        raw = tuple(c if c.__class__ is str else _text(c) for c in cells[:width])
+    padding = ("",) * width
+    per_row = zip(*[columns[f] for f in fields], strict=True) if fields else repeat((), len(data))
+    for (line, cells), values in zip(data, per_row, strict=True):
+        raw = tuple(cells[:width]) if texts_only else tuple(map(_text, cells[:width]))
         if len(raw) < width:
-            raw += ("",) * (width - len(raw))
-        rows.append(ImportRow(line, {f: columns[f][i] for f in fields}, raw))
+            raw += padding[len(raw):]
+        rows.append(ImportRow(line, dict(zip(fields, values, strict=True)), raw))
     problems.sort(key=lambda p: (p.line, -1 if p.column_index is None else p.column_index))
     return tuple(rows), tuple(problems), tuple(formats), _duplicates(rows)
 
@@ -128,30 +135,41 @@ def _numbers(cells, too_long, field, column, decimal_hint, problem):
         ):
             scale = "fraction"
             values = [None if v is None else v * _HUNDRED for v in values]
+    for i in too_long:
+        values[i] = None
+    ceiling = _HUNDRED if scale else limits.MAX_AMOUNT
     for i, token in enumerate(tokens):
-        if i in too_long:
-            values[i] = None
-            continue
         value = values[i]
-        text = _text(cells[i]).strip()[:50]
-        if token[0] == BAD:
-            problem(i, "not_a_number", value=text)
-        elif token[0] == MISSING or value is None:
+        if value is None:
+            if token[0] != BAD or i in too_long:
+                continue
+        elif 0 <= value <= ceiling:
             continue
-        elif abs(value) > limits.MAX_AMOUNT:
-            problem(i, "number_too_large", value=text, max=str(limits.MAX_AMOUNT))
-        elif value < 0:
-            problem(i, "negative_not_allowed", value=text)
-        elif scale and value > _HUNDRED:
-            problem(i, "margin_over_100", value=text)
-        else:
+        code = _number_problem(token, value, scale)
+        if code is None:
             continue
+        params = {"value": _text(cells[i]).strip()[:50]}
+        if code == "number_too_large":
+            params["max"] = str(limits.MAX_AMOUNT)
+        problem(i, code, **params)
         values[i] = None
     number_format = NumberFormat(
         column, field, reading.decimal_separator, reading.thousands_separator, reading.source,
         reading.ambiguous_values, reading.conflicting, scale,
     )  # fmt: skip
     return values, number_format
+
+
+def _number_problem(token: Token, value: Decimal | None, scale: str | None) -> str | None:
+    if token[0] == BAD:
+        return "not_a_number"
+    if abs(value) > limits.MAX_AMOUNT:
+        return "number_too_large"
+    if value < 0:
+        return "negative_not_allowed"
+    if scale and value > _HUNDRED:
+        return "margin_over_100"
+    return None
 
 
 def _duplicates(rows: list[ImportRow]) -> tuple[DuplicateGroup, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from ..collector import without_collector
 from .errors import PipelineImportError
 from .evaluate import evaluate
 from .headers import resolve_mapping
@@ -55,6 +56,7 @@ class ImportPreview:
         """Can build_accounts run with this mapping?"""
         return self.name_mapped and not self.problems
 
+    @without_collector
     def with_mapping(self, mapping: Mapping) -> ImportPreview:
         """The same file read with a user-chosen mapping (column -> field or field -> column)."""
         resolved = resolve_mapping(mapping, len(self.columns))
@@ -69,10 +71,12 @@ class ImportPreview:
 
 def _evaluate(table: Table, mapping: dict[int, str], locale_hint: str):
     return evaluate(
-        table.headers, table.data, table.extra_cells, mapping, hint_decimal(locale_hint)
+        table.headers, table.data, table.extra_cells, mapping, hint_decimal(locale_hint),
+        table.texts_only,
     )
 
 
+@without_collector
 def parse_import(data: bytes, *, locale_hint: str = "nl") -> ImportPreview:
     """Read a CSV/TSV/"Unicode text"/XLSX export; raises only PipelineImportError.
 
@@ -94,6 +98,7 @@ def parse_import(data: bytes, *, locale_hint: str = "nl") -> ImportPreview:
         close = getattr(source.sheets, "close", None)
         if close is not None:
             close()  # lets the workbook close its archive now
+    table.texts_only = source.format == "csv"
     columns = tuple(Column(i, column_letter(i), h) for i, h in enumerate(table.headers))
     mapping = dict(table.proposal.mapping)
     rows, problems, formats, duplicates = _evaluate(table, mapping, locale_hint)

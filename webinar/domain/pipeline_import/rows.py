@@ -68,6 +68,7 @@ class Table:
     extra_cells: dict[int, int] = field(default_factory=dict)  # line -> filled cells too many
     skipped: list[SkippedLine] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    texts_only: bool = False  # every cell a str (CSV); XLSX cells may be Native
 
 
 def _header_score(cells: list[Cell]) -> float:

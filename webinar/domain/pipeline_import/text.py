@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
 # C0 and C1 controls, DEL, the BOM/zero-width no-break space and the bidi embedding, override
@@ -24,7 +23,6 @@ LEGAL_FORMS = frozenset(
         "incorporated", "corp", "gmbh", "ag", "kg", "ug", "sa", "sarl", "srl", "sas", "ab",
     }
 )  # fmt: skip
-_SPLIT_WORDS = re.compile(r"[\s,]+")
 
 
 def clean_line(value: str, max_chars: int) -> str:
@@ -52,8 +50,9 @@ def match_key(name: str) -> str:
     """
     if not name.isprintable():
         name = name.translate(_DROP_ALL)
-    text = unicodedata.normalize("NFKC", name).casefold()
-    words = [w for w in _SPLIT_WORDS.split(text) if w]
+    # NFKC leaves ASCII as it is, and casefold() of ASCII is lower().
+    text = name.lower() if name.isascii() else unicodedata.normalize("NFKC", name).casefold()
+    words = text.replace(",", " ").split()
     while len(words) > 1 and words[-1].replace(".", "") in LEGAL_FORMS:
         words.pop()
     return " ".join(words).rstrip(".")
