@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from webinar.domain.collector import without_collector
+
 log = logging.getLogger(__name__)
 
 # Documents are rendered with this base URL; url_for('static', ...) paths resolve under it, and
@@ -111,10 +113,14 @@ def _content_type(path: Path) -> str:
 
 
 def _child_init(memory_mb: int) -> None:
-    """Lower the child's priority, cap its memory, and warm up WeasyPrint once."""
+    """Lower the child's priority to idle, cap its memory, and warm up WeasyPrint once."""
     global _font_config
     with contextlib.suppress(OSError):  # not allowed on some systems
         os.nice(10)
+    # SCHED_IDLE: the render only gets a core no request thread wants, and a request thread
+    # that wakes up takes the core at once instead of waiting for the render's time slice (PG-7).
+    with contextlib.suppress(OSError, AttributeError):  # Linux only
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     if memory_mb:
         import resource
 
@@ -156,6 +162,7 @@ def _stylesheet(css: str, fetcher):
     return sheet
 
 
+@without_collector  # layout builds a large tree of boxes that all live until the PDF is out
 def render_in_this_process(job: Job) -> Result:
     """Render a job here (the child calls this; tests and benchmarks may call it directly)."""
     from weasyprint import HTML
