@@ -132,10 +132,8 @@ def build(session, participants: int, accounts: int) -> int:
 
 
 def dashboard(cohort_id: int) -> None:
-    workbooks = agg.chosen_ids(cohort_id)
-    people = agg.participants(cohort_id, workbooks)
+    people, result = agg.overview(cohort_id)  # what the dashboard view computes
     agg.funnel(people)
-    result = agg.aggregates(cohort_id, agg.scan(cohort_id, workbooks))
     assert result.hours_share is not None and result.hours_share.n >= agg.MIN_GROUP
 
 

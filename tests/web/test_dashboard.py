@@ -321,3 +321,29 @@ def test_a_changed_code_moves_the_cohort_figures_at_once(app, make_user):
     assert response.status_code == 302
     # Alpha's 4.5 hours join Gamma's 1 hour in code 3: 55 % of 10 hours, now also the median.
     assert shares() == ("55%", "55%")
+
+
+def test_a_changed_decision_moves_the_cohort_decisions_at_the_next_look(app, make_user):
+    """The decisions are kept with each workbook's summary: does a decision changed after a look
+    (which bumps the workbook's revision, as every plan write does) show in the next one?"""
+    from webinar.cohorts import aggregates as agg
+    from webinar.workbook.revisions import record
+
+    _trainer, cohort_id, people = cohort_of(app, make_user, 5)
+
+    def look():
+        with app.test_request_context():
+            _people, result = agg.overview(cohort_id)
+            db.session().commit()
+            return result.decisions, result.decision_participants
+
+    assert look() == ({"focus": 5, "stop": 5}, 5)
+    user_id, workbook_id = people[0]
+    with app.test_request_context():
+        decision = db.session().scalar(select(Decision).where(
+            Decision.workbook_id == workbook_id, Decision.choice == "stop"))
+        decision.choice = "handover"
+        record(db.session().get(Workbook, workbook_id), "plan:decisions", user_id, None)
+        db.session().commit()
+    assert look() == ({"focus": 5, "stop": 4, "handover": 1}, 5)
+    assert look() == ({"focus": 5, "stop": 4, "handover": 1}, 5)  # now from the kept summary

@@ -20,11 +20,11 @@ from sqlalchemy import case, func, select
 
 from webinar import db
 from webinar.cohorts.figures import among, current_figures
+from webinar.domain.collector import without_collector
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
 from webinar.models import (
     CohortMember,
-    Decision,
     LessonProgress,
     LiveSession,
     LiveVote,
@@ -85,11 +85,12 @@ class Participant:
         return done[-1] if done else None
 
 
-def participants(cohort_id: int, workbooks: dict[int, int] | None = None) -> list[Participant]:
+def participants(cohort_id: int, workbooks: dict[int, int] | None = None,
+                 steps: dict[int, tuple] | None = None) -> list[Participant]:
     """Every member with their workbook's steps and their number of completed lessons.
 
     Three small queries merged here: one join of all of them makes SQLite re-plan the window
-    subquery per member.
+    subquery per member. ``steps`` (workbook_id -> steps done, as a scan read them) saves one.
     """
     session = db.session()
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
@@ -100,8 +101,9 @@ def participants(cohort_id: int, workbooks: dict[int, int] | None = None) -> lis
         .order_by(func.lower(User.display_name), User.id)
     ).all()
     chosen = chosen_ids(cohort_id) if workbooks is None else workbooks
-    steps = dict(session.execute(select(Workbook.id, Workbook.steps_done)
-                                 .where(among(Workbook.id, chosen.values()))).all())
+    if steps is None:
+        steps = dict(session.execute(select(Workbook.id, Workbook.steps_done)
+                                     .where(among(Workbook.id, chosen.values()))).all())
     workbooks = {owner: (wid, steps.get(wid)) for owner, wid in chosen.items()}
     lessons = dict(session.execute(
         select(LessonProgress.user_id, func.count())
@@ -157,6 +159,10 @@ class Scan:
     knockout_workbooks: set = field(default_factory=set)
     reasons: dict = field(default_factory=dict)  # normalised reason -> [accounts, {workbooks}]
     workbooks: dict = field(default_factory=dict)  # owner_id -> workbook_id
+    steps: dict = field(default_factory=dict)  # workbook_id -> steps done
+    companies: list = field(default_factory=list)  # company names (lower case), to keep out
+    decisions: Counter = field(default_factory=Counter)  # choice (None: proposal) -> accounts
+    deciders: int = 0  # workbooks with decisions
 
 
 def chosen_ids(cohort_id: int) -> dict[int, int]:
@@ -192,6 +198,14 @@ def scan(cohort_id: int, workbooks: dict[int, int] | None = None) -> Scan:
             entry = result.reasons.setdefault(why, [0, set()])
             entry[0] += n
             entry[1].add(summary.workbook_id)
+        result.steps[summary.workbook_id] = summary.steps_done
+        if summary.company_name:
+            result.companies.append(summary.company_name.lower())
+        if summary.decisions:
+            decisions = result.decisions
+            for choice, n in summary.decisions.items():  # Counter.update is slow per call
+                decisions[choice] = decisions.get(choice, 0) + n
+            result.deciders += 1
     return result
 
 
@@ -261,7 +275,7 @@ def aggregates(cohort_id: int, scanned: Scan | None = None) -> Aggregates:
     if len(scanned.knockout_workbooks) >= MIN_GROUP:
         result.knockouts = dict(scanned.knockouts)
         result.knockout_participants = len(scanned.knockout_workbooks)
-    _decisions(scanned.workbooks, result)
+    _decisions(scanned, result)
     return result
 
 
@@ -297,9 +311,7 @@ def _estimates(cohort_id: int, shares: dict[int, Decimal], result: Aggregates) -
 
 def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
     """The most frequent override reasons written by several participants, without names."""
-    companies = [name.lower() for name in db.session().scalars(
-        select(Workbook.company_name).where(among(Workbook.id, scanned.workbooks.values())))
-        if name]
+    companies = scanned.companies
     ranked = sorted(((text_, n, len(books)) for text_, (n, books) in scanned.reasons.items()
                      if len(books) >= MIN_REASON_PARTICIPANTS and text_.strip()),
                     key=lambda item: (-item[1], item[0]))
@@ -311,16 +323,11 @@ def _reasons(cohort_id: int, scanned: Scan, result: Aggregates) -> None:
             break
 
 
-def _decisions(workbooks: dict[int, int], result: Aggregates) -> None:
-    session = db.session()
-    in_cohort = among(Decision.workbook_id, workbooks.values())
-    deciders = session.scalar(select(func.count(func.distinct(Decision.workbook_id)))
-                              .where(in_cohort))
-    if deciders < MIN_GROUP:
+def _decisions(scanned: Scan, result: Aggregates) -> None:
+    if scanned.deciders < MIN_GROUP:
         return
-    result.decisions = dict(session.execute(
-        select(Decision.choice, func.count()).where(in_cohort).group_by(Decision.choice)).all())
-    result.decision_participants = deciders
+    result.decisions = dict(scanned.decisions)
+    result.decision_participants = scanned.deciders
 
 
 # ---------------------------------------------------------------- a participant's own comparison
@@ -331,6 +338,15 @@ def my_cohort_id(user_id: int) -> int | None:
     return db.session().scalar(
         select(CohortMember.cohort_id).where(CohortMember.user_id == user_id)
         .order_by(CohortMember.joined_at.desc(), CohortMember.id.desc()).limit(1))
+
+
+@without_collector  # a look builds thousands of rows that all live to its end (PG-9)
+def overview(cohort_id: int) -> tuple[list[Participant], Aggregates]:
+    """Everything the dashboard shows of a cohort: its participants and the aggregates."""
+    workbooks = chosen_ids(cohort_id)
+    scanned = scan(cohort_id, workbooks)
+    people = participants(cohort_id, workbooks, scanned.steps)
+    return people, aggregates(cohort_id, scanned)
 
 
 def own_and_cohort(user_id: int) -> tuple[Figures | None, Aggregates | None]:

@@ -27,11 +27,9 @@ RETRY_AFTER_SECONDS = 60
 def dashboard(cohort_id: int):
     """Show the cohort's progress, anonymous aggregates and the participants who consented."""
     cohort = _own_or_404(cohort_id)
-    workbooks = agg.chosen_ids(cohort.id)
-    people = agg.participants(cohort.id, workbooks)
+    people, aggregates = agg.overview(cohort.id)
     stage = request.args.get("stage")
     shown = [p for p in people if p.stage == stage] if stage in agg.STAGES else people
-    aggregates = agg.aggregates(cohort.id, agg.scan(cohort.id, workbooks))
     return render_template(
         "cohorts/dashboard.html", cohort=cohort, people=people, shown=shown,
         stage=stage if stage in agg.STAGES else None, stages=agg.STAGES,
@@ -102,8 +100,7 @@ def export(cohort_id: int, kind: str, fmt: str):
 def report(cohort_id: int):
     """Download the cohort report (aggregates only) as a PDF in my language."""
     cohort = _own_or_404(cohort_id)
-    people = agg.participants(cohort.id)
-    aggregates = agg.aggregates(cohort.id)
+    people, aggregates = agg.overview(cohort.id)
     context = {"cohort": cohort, "people": people, "funnel": agg.funnel(people),
                "aggregates": aggregates, "charts": reports.charts(aggregates),
                "rows": reports.aggregate_rows(aggregates), "min_group": agg.MIN_GROUP,

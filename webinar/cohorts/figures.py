@@ -9,8 +9,10 @@ the figures are still right for this request and are simply summed again next ti
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from flask import current_app, g, has_request_context
@@ -19,8 +21,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from webinar import db
+from webinar.domain.plan import CHOICES
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
-from webinar.models import Account, Workbook, WorkbookFigures
+from webinar.models import Account, Decision, Workbook, WorkbookFigures
 
 log = logging.getLogger(__name__)
 _CHUNK = 5000  # workbook ids per IN list: well under SQLite's limit on bound parameters
@@ -29,9 +32,12 @@ _SAVE_WAIT_MS = 200  # a cache write never keeps the trainer waiting for SQLite'
 _ZERO = Decimal(0)
 _SAVED = ("revision", "accounts", "code_1", "code_2", "code_3", "hours", "code_3_hours",
           "knockout_need", "knockout_revenue", "reasons")
+# A decision's choice -> its column; None is a decision row that kept the proposal.
+_DECISION_COLUMNS = {choice: f"decision_{choice}" for choice in CHOICES}
+_DECISION_COLUMNS[None] = "decision_proposal"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs a setattr call per field, per workbook
 class Summary:
     workbook_id: int
     revision: int
@@ -44,31 +50,53 @@ class Summary:
     knockout_need: int
     knockout_revenue: int
     reasons: dict  # normalised override reason -> accounts (reasons naming their account left out)
+    decisions: dict  # choice (None: the proposal) -> decisions, only choices with some
+    # Read from the workbook with the summary, never saved with it:
+    company_name: str | None = None
+    steps_done: tuple = ()
 
 
 def current_figures(workbook_ids: list[int]) -> list[Summary]:
     """The summary of each workbook as it is now (workbooks that no longer exist are left out)."""
     session = db.session()
-    kept, stale = [], {}
+    kept, stale, about = [], {}, {}
     saved_columns = [getattr(WorkbookFigures, name) for name in _SAVED]
+    decision_columns = [getattr(WorkbookFigures, name) for name in _DECISION_COLUMNS.values()]
     for start in range(0, len(workbook_ids), _CHUNK):
         chunk = workbook_ids[start:start + _CHUNK]
         rows = session.execute(
-            select(Workbook.id, Workbook.revision, *saved_columns)
+            select(Workbook.id, Workbook.revision, Workbook.company_name,
+                   cast(Workbook.steps_done, Text), *saved_columns[:-1],
+                   cast(WorkbookFigures.reasons, Text), *decision_columns)
             .outerjoin(WorkbookFigures, WorkbookFigures.workbook_id == Workbook.id)
             .where(among(Workbook.id, chunk)))
-        for workbook_id, revision, saved_revision, *saved in rows:
+        width = len(saved_columns)
+        for workbook_id, revision, company, steps, saved_revision, *saved in rows:
+            steps = _steps(steps)
             if saved_revision == revision:
-                kept.append(Summary(workbook_id, revision, *saved))
+                decisions = {choice: n for choice, n in zip(
+                    _DECISION_COLUMNS, saved[width - 1:], strict=True) if n}
+                saved[width - 2] = json.loads(saved[width - 2]) if saved[width - 2] else {}
+                kept.append(Summary(workbook_id, revision, *saved[:width - 1], decisions,
+                                    company, steps))
             else:
                 stale[workbook_id] = revision
+                about[workbook_id] = (company, steps)
     fresh = _summed(stale) if stale else []
     if fresh:
         if has_request_context():
             g.setdefault("figures_to_save", []).extend(fresh)
         else:
             _save(fresh)
-    return kept + fresh
+    return kept + [replace(f, company_name=about[f.workbook_id][0],
+                           steps_done=about[f.workbook_id][1]) for f in fresh]
+
+
+@functools.lru_cache(maxsize=256)
+def _steps(text: str | None) -> tuple:
+    """A workbook's steps done, from their JSON text: a few combinations repeat across a cohort,
+    so each is parsed once."""
+    return tuple(json.loads(text)) if text else ()
 
 
 def save_pending(_error: BaseException | None = None) -> None:
@@ -95,6 +123,7 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
                 for key in (KNOCKOUT_NEED, KNOCKOUT_REVENUE)]
     found: dict[int, Summary] = {}
     reasons: dict[int, dict[str, int]] = {}
+    decisions: dict[int, dict[str | None, int]] = {}
     ids = list(revisions)
     reason = func.lower(func.trim(Account.override_reason))
     for start in range(0, len(ids), _CHUNK):
@@ -106,7 +135,8 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
             found[workbook_id] = Summary(
                 workbook_id, revisions[workbook_id], n, c1, c2, c3,
                 _ZERO if total is None else Decimal(str(total)),
-                _ZERO if code_3_hours is None else Decimal(str(code_3_hours)), need, revenue, {})
+                _ZERO if code_3_hours is None else Decimal(str(code_3_hours)), need, revenue, {},
+                {})
         # Few accounts are overridden: for many workbooks, read them through the override index
         # ("+ 0" and the order of the GROUP BY keep SQLite from walking every account in workbook
         # order instead); for a few workbooks, their own accounts are fewer still.
@@ -121,12 +151,18 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
                 .group_by(reason, Account.workbook_id)):
             if why and why.strip():
                 reasons.setdefault(workbook_id, {})[why] = n
+        for workbook_id, choice, n in db.session().execute(
+                select(Decision.workbook_id, Decision.choice, func.count())
+                .where(among(Decision.workbook_id, chunk))
+                .group_by(Decision.workbook_id, Decision.choice)):
+            decisions.setdefault(workbook_id, {})[choice] = n
     # A workbook without accounts has no group: it sums to nothing.
     empty = (0, 0, 0, 0, _ZERO, _ZERO, 0, 0)
     summaries = []
     for wid, rev in revisions.items():
-        summary = found.get(wid) or Summary(wid, rev, *empty, {})
+        summary = found.get(wid) or Summary(wid, rev, *empty, {}, {})
         summary.reasons.update(reasons.get(wid, {}))
+        summary.decisions.update(decisions.get(wid, {}))
         summaries.append(summary)
     return summaries
 
@@ -136,7 +172,10 @@ def _save(summaries: list[Summary]) -> None:
     engine = db.engine()
     dialect = engine.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    rows = [summary.__dict__ for summary in summaries]
+    rows = [{"workbook_id": summary.workbook_id,
+             **{name: getattr(summary, name) for name in _SAVED},
+             **{column: summary.decisions.get(choice, 0)
+                for choice, column in _DECISION_COLUMNS.items()}} for summary in summaries]
     statement = insert(WorkbookFigures)
     statement = statement.on_conflict_do_update(
         index_elements=[WorkbookFigures.workbook_id],

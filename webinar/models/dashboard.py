@@ -62,3 +62,11 @@ class WorkbookFigures(Base):
     knockout_revenue: Mapped[int] = mapped_column(Integer)
     # Override reason (lower case, trimmed) -> accounts; reasons that name their account left out.
     reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The plan decisions of the workbook's accounts, per choice (a decision write bumps the
+    # revision too); "proposal": a decision row that kept the proposal for its code.
+    decision_focus: Mapped[int] = mapped_column(Integer, default=0)
+    decision_limit: Mapped[int] = mapped_column(Integer, default=0)
+    decision_reprice: Mapped[int] = mapped_column(Integer, default=0)
+    decision_handover: Mapped[int] = mapped_column(Integer, default=0)
+    decision_stop: Mapped[int] = mapped_column(Integer, default=0)
+    decision_proposal: Mapped[int] = mapped_column(Integer, default=0)
