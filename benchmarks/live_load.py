@@ -293,7 +293,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--levels", type=int, nargs="+", default=[500, 1000, 2000, 5000])
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--throughput-seconds", type=float, default=5)
+    parser.add_argument("--throughput-seconds", type=float, default=4)
+    parser.add_argument("--throughput-rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
@@ -311,15 +312,21 @@ def main() -> None:
     bare, bare_port = gunicorn("benchmarks._bare_app:app", env, args, "/hello")
     app, app_port = gunicorn("wsgi:app", env, args)
     try:
-        rounds = {"bare": [], "state": [], "state304": []}
-        for _ in range(2):  # alternate, so drift on a shared machine hits both alike
-            rounds["bare"].append(asyncio.run(closed_loop(
-                bare_port, "/hello", args.throughput_seconds, args.concurrency)))
-            rounds["state"].append(asyncio.run(closed_loop(
-                app_port, "/live/BENCH7/state", args.throughput_seconds, args.concurrency)))
-            rounds["state304"].append(asyncio.run(closed_loop(
-                app_port, "/live/BENCH7/state", args.throughput_seconds, args.concurrency,
-                etag='"5"')))
+        runs = {
+            "bare": lambda: closed_loop(bare_port, "/hello", args.throughput_seconds,
+                                        args.concurrency),
+            "state": lambda: closed_loop(app_port, "/live/BENCH7/state",
+                                         args.throughput_seconds, args.concurrency),
+            "state304": lambda: closed_loop(app_port, "/live/BENCH7/state",
+                                            args.throughput_seconds, args.concurrency,
+                                            etag='"5"'),
+        }
+        rounds = {name: [] for name in runs}
+        order = list(runs)
+        for _ in range(args.throughput_rounds):  # a different order each round, so drift on a
+            for name in order:                   # shared machine hits all three alike
+                rounds[name].append(asyncio.run(runs[name]()))
+            order = order[1:] + order[:1]
     finally:
         stop(bare)
         stop(app)

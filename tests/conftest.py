@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, inspect, text
 from webinar import create_app
 from webinar.config import ROOT
 from webinar.extensions import limiter
+from webinar.live import state as live_state
 from webinar.migrate import upgrade
 from webinar.models import Base
 
@@ -77,6 +78,7 @@ def _empty_tables(app) -> None:
             if table.name in existing:
                 conn.execute(table.delete())
     engine.dispose()
+    live_state.dispose(app)
 
 
 @pytest.fixture

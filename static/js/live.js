@@ -35,9 +35,9 @@
       const headers = etag ? { "If-None-Match": etag } : {};
       const response = await fetch(data.stateUrl, { headers, credentials: "same-origin", cache: "no-store" });
       if (response.status === 200) {
-        etag = response.headers.get("ETag");
         const state = await response.json();
         // Versions only go up; an answer from a slower server never takes a page back.
+        if (state.v >= version) etag = response.headers.get("ETag");
         if (state.v > version) {
           await loadStep(state.v);
           version = state.v;
