@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import bindparam, case, func, select, update
+from flask import current_app
+from sqlalchemy import bindparam, case, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -111,10 +112,16 @@ def read_state(code: str) -> tuple[int, int, str, str] | None:
 
 
 def _bump(session_id: int, **values) -> None:
-    db.session().execute(
+    session = db.session()
+    session.execute(
         update(LiveSession).where(LiveSession.id == session_id)
         .values(version=LiveSession.version + 1, **values)
     )
+    # Other processes hear of the change from the database when it commits; this one forgets
+    # its kept state right after the commit too, without waiting for that notification.
+    reader = current_app.extensions.get("live_state_reader")
+    if reader is not None and reader.cache is not None:
+        event.listen(session, "after_commit", lambda _session: reader.cache.forget(), once=True)
 
 
 def go_to(live: LiveSession, index: int, last: int) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine
 
 from webinar.extensions import csrf, limiter
 from webinar.live import bp
+from webinar.live.notify import StateCache
 from webinar.live.services import _STATE_BY_CODE
 from webinar.security import STATIC_HEADERS
 
@@ -33,20 +34,28 @@ class StateReader:
     On PostgreSQL the reader keeps a pool of its own in autocommit mode, with no ping on checkout
     and no rollback on return: the app's pool would spend three more round trips on each read
     (ping, BEGIN, ROLLBACK) than the read itself. A connection that fails (a restarted server)
-    is dropped and the read tried once more on a fresh one.
+    is dropped and the read tried once more on a fresh one. Between two changes the row comes
+    from memory (`StateCache`, emptied by the database's change notifications).
     """
 
     def __init__(self, engine):
         self.engine = engine
+        self.cache = None
         if engine.dialect.name == "postgresql":
             self.engine = create_engine(engine.url, isolation_level="AUTOCOMMIT",
                                         pool_reset_on_return=None, pool_size=4, max_overflow=4)
+            self.cache = StateCache(self.engine)
         compiled = _STATE_BY_CODE.compile(dialect=engine.dialect)
         self.sql = compiled.string
         self.positional = bool(compiled.positiontup)
         self.errors = engine.dialect.loaded_dbapi.OperationalError
 
     def __call__(self, code: str):
+        if self.cache is not None:
+            return self.cache.get(code, self.read)
+        return self.read(code)
+
+    def read(self, code: str):
         params = (code,) if self.positional else {"code": code}
         for attempt in (1, 2):
             connection = self.engine.raw_connection()
@@ -111,6 +120,8 @@ def install(app: Flask) -> None:
 def dispose(app: Flask) -> None:
     """Close the state reader's own connections (tests and tools that end an app call this)."""
     reader = app.extensions.get("live_state_reader")
+    if reader is not None and reader.cache is not None:
+        reader.cache.close()
     if reader is not None and reader.engine is not app.extensions["db_engine"]:
         reader.engine.dispose()
 
