@@ -5,8 +5,10 @@ once with the app. It prints
 
 * the state endpoint's throughput (200 and 304) as a ratio to the bare route (PG-1, PG-2);
 * for each N: N simulated attendees, each polling the state every 2 s with ``If-None-Match``
-  over a keep-alive connection and answering one poll once: p50/p95/p99 latency, errors, and
-  lost / duplicated votes counted in the database afterwards (PG-3, PG-4).
+  over a keep-alive connection and answering one poll once: the polls' p50/p95/p99 latency, the
+  votes' p95, errors, and lost / duplicated votes counted in the database afterwards (PG-3,
+  PG-4). The votes come at PG-4's burst rate (1,000 within 5 s, so N votes within N / 200 s,
+  at least 5 s): the N = 1,000 row is PG-4's burst itself, under the polling load of PG-3.
 
 The client is raw asyncio streams speaking HTTP/1.1 keep-alive, to leave the CPU to the server.
 
@@ -186,8 +188,9 @@ async def closed_loop(port: int, path: str, seconds: float, concurrency: int,
     return done / (time.perf_counter() - started)
 
 
-async def attendees_run(port: int, people, seconds: float, code: str):
+async def attendees_run(port: int, people, seconds: float, code: str, vote_window: float):
     latencies: list[float] = []
+    vote_latencies: list[float] = []
     errors = 0
     acked: dict[int, str] = {}
     state_path = f"/live/{code}/state"
@@ -201,7 +204,7 @@ async def attendees_run(port: int, people, seconds: float, code: str):
             errors += 1
             return
         etag = None
-        vote_at = time.perf_counter() + random.uniform(0, min(5.0, seconds / 2))
+        vote_at = time.perf_counter() + random.uniform(0, vote_window)
         voted = False
         stop_at = time.perf_counter() + seconds
         while time.perf_counter() < stop_at:
@@ -227,7 +230,7 @@ async def attendees_run(port: int, people, seconds: float, code: str):
                            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
                     started = time.perf_counter()
                     status, _ = await request(reader, writer, raw)
-                    latencies.append(time.perf_counter() - started)
+                    vote_latencies.append(time.perf_counter() - started)
                     if status == 200:
                         acked[user_id] = answer
                     else:
@@ -244,7 +247,7 @@ async def attendees_run(port: int, people, seconds: float, code: str):
         writer.close()
 
     await asyncio.gather(*(attendee(*person) for person in people))
-    return latencies, errors, acked
+    return latencies, vote_latencies, errors, acked
 
 
 def count_votes(database_url: str, live_id: int) -> dict[int, list[str]]:
@@ -295,6 +298,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--throughput-seconds", type=float, default=4)
     parser.add_argument("--throughput-rounds", type=int, default=3)
+    parser.add_argument("--vote-rate", type=float, default=200,
+                        help="votes per second at most (PG-4: 1,000 attendees within 5 s)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
@@ -339,28 +344,36 @@ def main() -> None:
     print(f"state endpoint (304)  {rps304:8.0f} req/s   ratio to 200 {rps304 / state_rps:.2f}"
           "   (PG-2 goal >= 1.0)")
 
-    print(f"\n{'N':>6} {'requests':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
-          f"{'votes':>6} {'lost':>5} {'dup':>4}  holds?")
+    print(f"\nPolls: N attendees, each every 2 s. Votes: each attendee once, at PG-4's burst rate "
+          f"({args.vote_rate:.0f}/s: 1,000 in 5 s), so N votes spread over max(5, N / "
+          f"{args.vote_rate:.0f}) s.")
+    print(f"{'N':>6} {'polls':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'vote p95':>8} "
+          f"{'errors':>6} {'votes':>6} {'lost':>5} {'dup':>4}  holds?")
     largest = 0
     for level, n in enumerate(args.levels, 1):
         url = fresh_database(args, tmp, f"code123_bench_live_{level}")
         live_id, people = seed(url, n)
+        vote_window = max(5.0, n / args.vote_rate)
+        seconds = max(args.seconds, vote_window + 4)
         app, app_port = gunicorn("wsgi:app", {"DATABASE_URL": url, "SECRET_KEY": SECRET}, args)
         try:
-            latencies, errors, acked = asyncio.run(
-                attendees_run(app_port, people, args.seconds, "BENCH7"))
+            latencies, vote_latencies, errors, acked = asyncio.run(
+                attendees_run(app_port, people, seconds, "BENCH7", vote_window))
         finally:
             stop(app)
         stored = count_votes(url, live_id)
         lost = sum(1 for user_id, answer in acked.items() if answer not in stored.get(user_id, []))
         duplicated = sum(len(answers) - 1 for answers in stored.values() if len(answers) > 1)
         p95 = percentile(latencies, 0.95) * 1000
-        holds = errors == 0 and p95 <= 100 and lost == 0 and duplicated == 0
+        vote_p95 = percentile(vote_latencies, 0.95) * 1000 if vote_latencies else float("nan")
+        holds = (errors == 0 and p95 <= 100 and vote_p95 <= 150 and lost == 0
+                 and duplicated == 0 and len(acked) == n)
         largest = n if holds else largest
-        print(f"{n:>6} {len(latencies):>9} {percentile(latencies, .5) * 1000:7.1f} {p95:7.1f} "
-              f"{percentile(latencies, .99) * 1000:7.1f} {errors:>6} {len(acked):>6} {lost:>5} "
-              f"{duplicated:>4}  {'yes' if holds else 'no'}")
-    print(f"\nlargest N that holds (p95 <= 100 ms, 0 errors, 0 lost): {largest or 'none'}")
+        print(f"{n:>6} {len(latencies):>7} {percentile(latencies, .5) * 1000:7.1f} {p95:7.1f} "
+              f"{percentile(latencies, .99) * 1000:7.1f} {vote_p95:8.1f} {errors:>6} "
+              f"{len(acked):>6} {lost:>5} {duplicated:>4}  {'yes' if holds else 'no'}")
+    print(f"\nlargest N that holds (polls p95 <= 100 ms, votes p95 <= 150 ms, every vote "
+          f"answered, 0 errors, 0 lost, 0 duplicated): {largest or 'none'}")
 
 
 if __name__ == "__main__":

@@ -77,9 +77,14 @@ def reads_first(view):
 
 
 def start_writing() -> None:
-    """End the read-only part of a `reads_first` request; the next statement takes the lock."""
+    """End the read-only part of a `reads_first` request; the next statement takes the lock.
+
+    Only SQLite needs this: PostgreSQL locks rows, not the database, so its read transaction
+    simply goes on (saving a COMMIT and a BEGIN on every vote).
+    """
     if g.get("db_reads_first"):
-        session().commit()  # nothing was written: this only ends the read transaction
+        if engine().dialect.name == "sqlite":
+            session().commit()  # nothing was written: this only ends the read transaction
         g.db_reads_first = False
 
 

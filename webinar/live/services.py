@@ -53,6 +53,18 @@ def is_member(cohort: Cohort, user_id: int) -> bool:
         CohortMember.cohort_id == cohort.id, CohortMember.user_id == user_id)) is not None
 
 
+def attendee_view(code: str, user_id: int) -> tuple[Cohort, LiveSession | None, bool] | None:
+    """The cohort by code, its live session and whether the user is a member: one query for
+    the requests every attendee sends (a vote, a step, a presence ping). None: unknown code."""
+    member = select(CohortMember.id).where(CohortMember.cohort_id == Cohort.id,
+                                           CohortMember.user_id == user_id).exists()
+    row = db.session().execute(
+        select(Cohort, LiveSession, member)
+        .outerjoin(LiveSession, LiveSession.cohort_id == Cohort.id)
+        .where(Cohort.join_code == normalise_code(code))).first()
+    return None if row is None else (row[0], row[1], bool(row[2]))
+
+
 def add_member(cohort: Cohort, user: User) -> None:
     if not is_member(cohort, user.id):
         db.session().add(CohortMember(cohort=cohort, user=user))

@@ -143,10 +143,13 @@ def claim():
 
 def _attendee_cohort(code: str) -> tuple[Cohort, LiveSession]:
     """The cohort and its live session for a member (or its own trainer); others get 404."""
-    cohort = services.cohort_by_code(code)
-    if cohort is None or not (_is_owner(cohort) or services.is_member(cohort, current_user.id)):
+    found = services.attendee_view(code, current_user.id)
+    if found is None:
         abort(404)
-    return cohort, services.live_session(cohort)
+    cohort, live, member = found
+    if not (member or _is_owner(cohort)):
+        abort(404)
+    return cohort, live if live is not None else services.live_session(cohort)
 
 
 def _current(live: LiveSession):
