@@ -6,17 +6,23 @@ live endpoints keep their latency, PG-7), and a stuck or crashed render never ta
 down: the child is killed and the next render starts a fresh one.
 
 In the child, one FontConfiguration and the parsed stylesheets live for the life of the process
-(PG-6). The HTML and CSS are rendered from Jinja in the web worker; only strings cross over.
+(PG-6). A Job carries HTML and CSS rendered in the web worker; a Recipe names a function that
+builds the Job in the child instead (the action plan: its queries and templates would otherwise
+hold the web worker's interpreter lock for a tenth of a second per plan).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import importlib
 import logging
 import multiprocessing
 import os
+import tempfile
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -55,6 +61,16 @@ class Job:
     alternate: str | None = None
     html_has_toc: bool = False
     threshold: int = 4
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A document the render process builds itself: ``function`` ("module:name"), called there
+    with ``args``, returns the Job. A plan's HTML then takes no time in the web worker, whose
+    threads keep answering the live endpoints while plans render (PG-7)."""
+
+    function: str
+    args: tuple
 
 
 @dataclass
@@ -162,13 +178,47 @@ def _stylesheet(css: str, fetcher):
     return sheet
 
 
+@contextlib.contextmanager
+def _render_slot(poll_seconds: float = 0.05):
+    """Wait for one of the machine's render slots: one core fewer than the machine has, at least
+    one. Every render process of every worker and instance on the machine takes one, so a core
+    always stays free for the request threads (PG-7); the others wait their turn. The slots are
+    file locks: the kernel frees them when a render process dies, even by ``kill -9``.
+    """
+    slots = max(1, (os.cpu_count() or 2) - 1)
+    folder = Path(tempfile.gettempdir())
+    while True:
+        for slot in range(slots):
+            descriptor = os.open(folder / f"code123-render-{os.getuid()}-slot-{slot}.lock",
+                                 os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(descriptor)
+                continue
+            try:
+                yield
+            finally:
+                os.close(descriptor)  # closing releases the lock
+            return
+        time.sleep(poll_seconds)
+
+
 @without_collector  # layout builds a large tree of boxes that all live until the PDF is out
-def render_in_this_process(job: Job) -> Result:
+def render_in_this_process(job: Job | Recipe) -> Result:
     """Render a job here (the child calls this; tests and benchmarks may call it directly)."""
+    with _render_slot():
+        return _render(job)
+
+
+def _render(job: Job | Recipe) -> Result:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     global _font_config
+    if isinstance(job, Recipe):
+        module, _, name = job.function.partition(":")
+        job = getattr(importlib.import_module(module), name)(*job.args)
     if _font_config is None:
         _font_config = FontConfiguration()
     fetcher = _static_fetcher_class()(job.static_root)
@@ -216,7 +266,7 @@ def _discard_pool(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def render(job: Job, timeout: float = 30, memory_mb: int = 1024) -> Result:
+def render(job: Job | Recipe, timeout: float = 30, memory_mb: int = 1024) -> Result:
     """Render in the child process within ``timeout`` seconds, or raise RenderUnavailable."""
     executor = _pool(memory_mb)
     try:

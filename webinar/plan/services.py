@@ -29,6 +29,7 @@ from webinar.errors import is_database_busy
 from webinar.models.lesson import LessonAnswer
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
 from webinar.models.workbook import Account, Workbook
+from webinar.plan import printing
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts
 
@@ -253,10 +254,12 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
     hit = cached_pdf(workbook, locale, today)
     if hit is not None:
         return hit.pdf, True
-    job, stamp = _job(workbook, today), fingerprint(workbook, today)
+    stamp = fingerprint(workbook, today)
     # End the read transaction before the render: it takes seconds, and SQLite refuses a write
-    # from a transaction that began reading before another request committed.
+    # from a transaction that began reading before another request committed. The render
+    # process reads the workbook itself, as committed now.
     db.session().commit()
+    job = printing.recipe(workbook.id, locale, today)
     config = current_app.config
     result = pdf.render(job, timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
                         memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024))
