@@ -24,6 +24,7 @@ from webinar.models import (
     Role,
     User,
     Workbook,
+    WorkbookFigures,
 )
 from webinar.models._types import utcnow
 
@@ -347,3 +348,29 @@ def test_a_changed_decision_moves_the_cohort_decisions_at_the_next_look(app, mak
         db.session().commit()
     assert look() == ({"focus": 5, "stop": 4, "handover": 1}, 5)
     assert look() == ({"focus": 5, "stop": 4, "handover": 1}, 5)  # now from the kept summary
+
+
+def test_a_write_keeps_the_workbook_summary_without_a_look(app, make_user):
+    """A participant's write takes their workbook's summary at once, so a trainer's first look
+    at the cohort finds it kept instead of summing every account then."""
+    _trainer, _cohort, people = cohort_of(app, make_user, 1)
+    _user_id, workbook_id = people[0]
+    client = logged_in(app, "p0@example.nl")
+    with app.app_context():
+        alpha = db.session().scalar(select(Account.id).where(
+            Account.workbook_id == workbook_id, Account.name == "Alpha"))
+        assert db.session().get(WorkbookFigures, workbook_id) is None
+    url = f"/workbook/{workbook_id}/accounts/{alpha}"
+    page = client.get(url)
+    revision = page.get_data(as_text=True).split('name="revision" type="hidden" value="')[1]
+    response = client.post(url, data={
+        "csrf_token": csrf_token(page), "revision": revision.split('"')[0],
+        "override_code": "3", "override_reason": "Wants a discount on everything"})
+    assert response.status_code == 302
+    with app.app_context():
+        kept = db.session().get(WorkbookFigures, workbook_id)
+        workbook = db.session().get(Workbook, workbook_id)
+        assert kept is not None and kept.revision == workbook.revision
+        # Alpha (code 1) moved to code 3 beside Gamma; Beta stays code 2.
+        assert (kept.code_1, kept.code_2, kept.code_3) == (0, 1, 2)
+        assert kept.reasons == {"wants a discount on everything": 1}

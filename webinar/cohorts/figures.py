@@ -99,8 +99,15 @@ def _steps(text: str | None) -> tuple:
     return tuple(json.loads(text)) if text else ()
 
 
-def save_pending(_error: BaseException | None = None) -> None:
-    """At the end of a request, store the summaries it summed.
+def note_written(workbook_id: int) -> None:
+    """A request changed this workbook: its summary is taken again when the request ends."""
+    if has_request_context():
+        g.setdefault("workbooks_written", set()).add(workbook_id)
+
+
+def save_pending(error: BaseException | None = None) -> None:
+    """At the end of a request, store the summaries it summed, and take those of the workbooks
+    it wrote, so that a trainer's first look at a cohort finds them kept.
 
     Not earlier: a request that writes later (an export adds to the audit log) would find that
     another connection wrote since its reads began, which SQLite answers with "locked".
@@ -108,11 +115,37 @@ def save_pending(_error: BaseException | None = None) -> None:
     pending = g.pop("figures_to_save", None)
     if pending:
         _save(pending)
+    written = g.pop("workbooks_written", None)
+    if written and error is None:
+        refresh(written)
 
 
-def _summed(revisions: dict[int, int]) -> list[Summary]:
-    """One GROUP BY over the accounts of the given workbooks (their revisions read before), and
-    one over their overridden accounts for the reasons."""
+def refresh(workbook_ids) -> None:
+    """Sum the workbooks as committed now, on a connection of its own, and keep the summaries
+    (a failure only means they are summed again at the next look)."""
+    ids = sorted(workbook_ids)
+    if has_request_context():
+        g.db_reads_first = True  # only reads here: on SQLite, no need to wait for the write lock
+    try:
+        with db.engine().connect() as conn:
+            revisions = {}
+            for start in range(0, len(ids), _CHUNK):
+                revisions.update(conn.execute(select(Workbook.id, Workbook.revision).where(
+                    among(Workbook.id, ids[start:start + _CHUNK]))).all())
+            summaries = _summed(revisions, conn.execute) if revisions else []
+            conn.rollback()  # end the read before _save writes on another connection
+    except SQLAlchemyError as error:
+        log.info("workbook summaries not taken (summed again at the next look): %s", error)
+        return
+    if summaries:
+        _save(summaries)
+
+
+def _summed(revisions: dict[int, int], execute=None) -> list[Summary]:
+    """One GROUP BY over the accounts of the given workbooks (their revisions read before), one
+    over their overridden accounts for the reasons and one over their plan decisions.
+    ``execute``: where the queries run (the request's session unless given)."""
+    execute = execute or db.session().execute
     hours = Account.sales_hours_per_month
     knockouts_text = cast(Account.knockouts, Text)
     columns = [Account.workbook_id, func.count(), func.sum(hours),
@@ -130,8 +163,7 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
         chunk = ids[start:start + _CHUNK]
         query = (select(*columns).where(among(Account.workbook_id, chunk))
                  .group_by(Account.workbook_id))
-        for workbook_id, n, total, code_3_hours, c1, c2, c3, need, revenue in (
-                db.session().execute(query)):
+        for workbook_id, n, total, code_3_hours, c1, c2, c3, need, revenue in execute(query):
             found[workbook_id] = Summary(
                 workbook_id, revisions[workbook_id], n, c1, c2, c3,
                 _ZERO if total is None else Decimal(str(total)),
@@ -142,7 +174,7 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
         # order instead); for a few workbooks, their own accounts are fewer still.
         in_chunk = among(Account.workbook_id + 0 if len(chunk) > _FEW else Account.workbook_id,
                          chunk)
-        for workbook_id, why, n in db.session().execute(
+        for workbook_id, why, n in execute(
                 select(Account.workbook_id, reason, func.count())
                 .where(Account.override_code.in_((1, 2, 3)),
                        Account.override_reason.is_not(None),
@@ -151,7 +183,7 @@ def _summed(revisions: dict[int, int]) -> list[Summary]:
                 .group_by(reason, Account.workbook_id)):
             if why and why.strip():
                 reasons.setdefault(workbook_id, {})[why] = n
-        for workbook_id, choice, n in db.session().execute(
+        for workbook_id, choice, n in execute(
                 select(Decision.workbook_id, Decision.choice, func.count())
                 .where(among(Decision.workbook_id, chunk))
                 .group_by(Decision.workbook_id, Decision.choice)):

@@ -56,4 +56,7 @@ def record(workbook: Workbook, target: str | list[str], user_id: int | None,
         session.add(WorkbookChange(workbook_id=workbook.id, revision=new_revision, target=each,
                                    user_id=user_id, summary=summary or {}))
     workbook.revision = new_revision
+    from webinar.cohorts.figures import note_written  # here: cohorts imports the workbook views
+
+    note_written(workbook.id)
     return new_revision
