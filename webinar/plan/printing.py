@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Flask, current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 
 from webinar import db, pdf
 
@@ -34,6 +34,13 @@ def build_job(config: dict, workbook_id: int, locale: str, today: date) -> pdf.J
 
     app = _app(config)
     with app.test_request_context("/"), force_locale(locale):
+        # This app only builds plans, one at a time: its templates may take the translations
+        # straight from the catalog of this plan's language instead of looking them up again
+        # for each of the two thousand texts of a 200-account plan.
+        catalog = get_translations()
+        app.jinja_env.install_gettext_callables(
+            gettext=catalog.ugettext, ngettext=catalog.ungettext, newstyle=True,
+            pgettext=catalog.upgettext, npgettext=catalog.unpgettext)
         workbook = db.session().get(Workbook, workbook_id)
         if workbook is None:
             raise LookupError(f"workbook {workbook_id} is gone")

@@ -21,6 +21,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import selectinload
 
 from webinar import db, pdf
 from webinar.domain import plan as domain
@@ -97,7 +98,10 @@ def plan_accounts(workbook: Workbook) -> list[PlanAccount]:
     settings = workbook_services.settings_of(workbook)
     decisions = decisions_of(workbook)
     result = []
-    for account in workbook.accounts:
+    accounts = db.session().scalars(  # the ratings in one more query, not one per account
+        select(Account).where(Account.workbook_id == workbook.id)
+        .options(selectinload(Account.ratings)))
+    for account in accounts:
         _ratings, fit = workbook_services.evaluate(account, settings, workbook.owner_id)
         decision = decisions.get(account.id)
         proposed = proposal(account)
@@ -137,7 +141,8 @@ def build(workbook: Workbook, today: date, pdf_mode: bool = False) -> dict:
         if members or code is not None:
             shown = members[:LIST_LIMIT] if pdf_mode else members
             groups.append({"code": code, "accounts": shown,
-                           "left_out": len(members) - len(shown), "count": len(members)})
+                           "left_out": len(members) - len(shown), "count": len(members),
+                           "unrated": sum(1 for p in shown if p.fit.missing)})
     focus = [domain.FocusAction(p.account.id, p.account.name, p.next_step)
              for p in accounts if p.choice == domain.FOCUS]
     comparison = (domain.compare(history[1].data, history[0].data) if len(history) > 1
@@ -236,11 +241,13 @@ def _job(workbook: Workbook, today: date) -> pdf.Job:
                    alternate=html if many else with_toc, html_has_toc=many)
 
 
-def cached_pdf(workbook: Workbook, locale: str, today: date) -> PlanPdf | None:
+def cached_pdf(workbook: Workbook, locale: str, today: date,
+               stamp: str | None = None) -> PlanPdf | None:
+    """The stored plan for this revision and language, when nothing else it shows changed."""
     row = db.session().scalar(select(PlanPdf).where(
         PlanPdf.workbook_id == workbook.id, PlanPdf.revision == workbook.revision,
         PlanPdf.locale == locale))
-    if row is not None and row.fingerprint == fingerprint(workbook, today):
+    if row is not None and row.fingerprint == (stamp or fingerprint(workbook, today)):
         return row
     return None
 
@@ -251,10 +258,10 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
     Raises pdf.RenderUnavailable when the render takes too long or fails.
     """
     locale = str(get_locale())
-    hit = cached_pdf(workbook, locale, today)
+    stamp = fingerprint(workbook, today)
+    hit = cached_pdf(workbook, locale, today, stamp)
     if hit is not None:
         return hit.pdf, True
-    stamp = fingerprint(workbook, today)
     # End the read transaction before the render: it takes seconds, and SQLite refuses a write
     # from a transaction that began reading before another request committed. The render
     # process reads the workbook itself, as committed now.
