@@ -311,3 +311,27 @@ def test_table_of_contents_only_past_four_pages(app, pages, toc):
                                 alternate=with_toc, html_has_toc=False))
     text = _text(PdfReader(io.BytesIO(result.pdf)))
     assert ("Contents" in text) == toc
+
+
+def test_print_counts_unrated_criteria_per_group_and_gathers_unplanned_focus(app, anna):
+    """In print: are criteria not rated yet told once per code group instead of on every
+    account, and do the focus accounts without a next step share one calendar line while a
+    written step keeps its own?"""
+    names = ["Garage Smit", "Hotel Zee", "Bakkerij Ünal", "Drukkerij Bos", "Kapsalon Lief",
+             "Slagerij Vos"]  # codes 1, 2, 3, 1, 2, 3: four focus accounts
+    wid = seed_workbook(app, anna.user_id, names)
+    garage = accounts_of(app, wid)[0]
+    assert garage.name == "Garage Smit"
+    assert _decide(anna, wid, {f"next-{garage.id}": "Bel de eigenaar"}).status_code == 302
+    _response, reader = _pdf(anna, wid)
+    text = re.sub(r"\s+", " ", _text(reader))
+    assert "Nog niet beoordeeld" not in text  # nothing is rated by hand: it would be everywhere
+    assert text.count("2 klanten en prospects in deze groep hebben nog criteria zonder "
+                      "beoordeling") == 3
+    assert "Garage Smit: Bel de eigenaar" in text
+    unplanned = re.findall(r"Plan de volgende stap voor: ([^\n]*?)(?= Week \d|$| Herbeoordeling)",
+                           text)
+    gathered = ", ".join(unplanned)
+    for name in ("Hotel Zee", "Drukkerij Bos", "Kapsalon Lief"):
+        assert name in gathered, name
+    assert "Garage Smit" not in gathered
