@@ -124,7 +124,8 @@ def build_world(app) -> World:
         accounts = [Account(workbook_id=workbook.id, name=name, match_key=match_key(name),
                             final_code=None, knockouts=[]) for name in ("Klant een", "Klant twee")]
         session.add_all(accounts)
-        session.add(WorkbookMember(workbook_id=workbook.id, user_id=ids["r"], role="rater"))
+        member = WorkbookMember(workbook_id=workbook.id, user_id=ids["r"], role="rater")
+        session.add(member)
         pending = PendingImport(workbook_id=workbook.id, user_id=ids["a"], filename="x.csv",
                                 content=IMPORT_CSV)
         from webinar.team.services import new_token
@@ -140,7 +141,7 @@ def build_world(app) -> World:
         ids.update(cohort=cohort.id, code=cohort.join_code, workbook=workbook.id,
                    account=accounts[0].id, account_2=accounts[1].id, pending=pending.id,
                    link=link.id, link_token=link_token, invite=invite.id,
-                   invite_token=invite_token)
+                   invite_token=invite_token, member=member.id)
         session.commit()
     return World(app, ids)
 
@@ -245,6 +246,7 @@ def _forms() -> dict:
             "LanguageForm": main.LanguageForm, "DecisionsForm": plan.DecisionsForm,
             "SnapshotForm": plan.SnapshotForm, "ActionForm": team.ActionForm,
             "AgreeForm": team.AgreeForm, "InviteForm": team.InviteForm,
+            "MemberRoleForm": team.MemberRoleForm,
             "IncentivesForm": incentives.IncentivesForm}
 
 
@@ -414,6 +416,9 @@ CATALOG: dict[str, Route] = {
         {f"a{w['account']}-code": "2", f"a{w['account']}-note": "Samen besloten",
          f"a{w['account']}-revision": w.revision()}, _f("AgreeForm", prefix=f"a{w['account']}"))],
         shown=("-note",), pages=lambda w: [f"/team/{w['workbook']}/compare"]),
+    "team.change_role": Route("a", lambda w: [Case(
+        f"/team/{w['workbook']}/members/{w['member']}/role", {f"m{w['member']}-role": "viewer"},
+        _f("MemberRoleForm", prefix=f"m{w['member']}"))]),
     "team.create_invite": Route("a", _one(lambda w: f"/team/{w['workbook']}/invites", {
         "role": "rater", "days": "14"}, _f("InviteForm"))),
     "team.finish": Route("r", _one(lambda w: f"/team/{w['workbook']}/finish", {},
@@ -427,6 +432,9 @@ CATALOG: dict[str, Route] = {
         f"/team/{w['workbook']}/rate", {"revision": w.revision(),
                                         f"r-{w['account']}-need_fit": "4"},
         _wb("RevisionForm"), extra=tuple(_grid(w)))]),
+    "team.remove_member": Route("a", _one(
+        lambda w: f"/team/{w['workbook']}/members/{w['member']}/remove", {}, _f("ActionForm")),
+        destructive=True),
     "team.revoke_invite": Route("a", _one(
         lambda w: f"/team/{w['workbook']}/invites/{w['invite']}/revoke", {}, _f("ActionForm"))),
     "team.save_rating": Route("r", lambda w: [Case(

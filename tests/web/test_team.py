@@ -156,3 +156,57 @@ def test_strangers_and_raters_cannot_settle(app, make_user):
     assert rater.post(f"/team/{wid}/agree/{account}",
                       data={"csrf_token": csrf_token(rater.get("/"))}).status_code == 404
     assert app.test_client().get(f"/team/{wid}/compare").status_code in (302, 401)
+
+
+def _member_id(app, wid: int, email: str) -> int:
+    from webinar.models import User
+    from webinar.models.team import WorkbookMember
+
+    with app.app_context():
+        return db.session().scalar(
+            select(WorkbookMember.id).join(User, User.id == WorkbookMember.user_id)
+            .where(WorkbookMember.workbook_id == wid, User.email == email))
+
+
+def test_owner_changes_a_role_and_removes_a_colleague(app, make_user):
+    """Can the owner make a rater a viewer (who then rates nothing), and take a colleague off
+    the team with their ratings, while nobody else can?"""
+    from webinar.models.workbook import Rating
+
+    owner, wid = team_workbook(app, make_user)
+    rater = logged_in(app, make_user, "piet@example.nl")
+    join(rater, invite(owner, wid, "rater"))
+    account = accounts_of(app, wid)[0].id
+    assert rate(rater, wid, account, "need_fit", 4).status_code == 200
+    member = _member_id(app, wid, "piet@example.nl")
+    page = owner.get(f"/team/{wid}/")
+    assert f'id="m{member}-role"' in page.get_data(as_text=True)
+
+    # The rater may not change their own role or remove anyone.
+    token = csrf_token(rater.get(f"/team/{wid}/rate"))
+    assert rater.post(f"/team/{wid}/members/{member}/role",
+                      data={"csrf_token": token, f"m{member}-role": "viewer"}).status_code == 404
+    assert rater.post(f"/team/{wid}/members/{member}/remove",
+                      data={"csrf_token": token}).status_code == 404
+
+    refused = owner.post(f"/team/{wid}/members/{member}/role",
+                         data={"csrf_token": csrf_token(page), f"m{member}-role": "owner"})
+    assert refused.status_code == 422
+    assert rater.get(f"/team/{wid}/rate").status_code == 200  # still a rater
+
+    response = owner.post(f"/team/{wid}/members/{member}/role",
+                          data={"csrf_token": csrf_token(page), f"m{member}-role": "viewer"})
+    assert response.status_code == 302
+    assert "Piet is nu meekijker." in owner.get(f"/team/{wid}/").get_data(as_text=True)
+    assert rater.get(f"/team/{wid}/rate").status_code == 404
+    assert rater.get(f"/team/{wid}/compare").status_code == 200
+
+    response = owner.post(f"/team/{wid}/members/{member}/remove",
+                          data={"csrf_token": csrf_token(owner.get(f"/team/{wid}/"))})
+    assert response.status_code == 302
+    assert rater.get(f"/team/{wid}/compare").status_code == 404
+    with app.app_context():
+        assert db.session().scalars(select(Rating).where(Rating.account_id == account)).all() \
+            == []
+    assert owner.post(f"/team/{wid}/members/{member}/remove", data={
+        "csrf_token": csrf_token(owner.get(f"/team/{wid}/"))}).status_code == 404

@@ -20,6 +20,15 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Create invitation link"))
 
 
+class MemberRoleForm(FlaskForm):
+    """A member's role on the team page; each row's form has the member's prefix."""
+
+    role = SelectField(_l("Role"), choices=[
+        ("rater", _l("Rater: rates the accounts on their own")),
+        ("viewer", _l("Viewer: sees the results, rates nothing"))])
+    submit = SubmitField(_l("Change role"))
+
+
 class ActionForm(FlaskForm):
     """A button without fields (revoke, accept, finish): only the CSRF token."""
 

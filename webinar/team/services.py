@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from webinar.domain import scoring, team
 from webinar.models._types import utcnow
 from webinar.models.team import ROLE_RATER, AgreedCode, WorkbookInvite, WorkbookMember
 from webinar.models.user import User
-from webinar.models.workbook import Account, Workbook
+from webinar.models.workbook import Account, Rating, Workbook
 from webinar.workbook import services as workbook_services
 
 INVITE_DAYS = 14
@@ -115,6 +115,22 @@ def accept(invite: WorkbookInvite, user: User) -> str:
     except IntegrityError:  # the same person accepted twice at once: one membership is enough
         return role_in(workbook, user.id) or invite.role
     return invite.role
+
+
+def team_member(workbook: Workbook, member_id: int) -> WorkbookMember | None:
+    """A membership of this workbook's team by its id (None: not one of this team's)."""
+    member = db.session().get(WorkbookMember, member_id)
+    return member if member is not None and member.workbook_id == workbook.id else None
+
+
+def remove_member(workbook: Workbook, member: WorkbookMember) -> None:
+    """Take a colleague off the team, with the ratings they gave on this workbook's accounts
+    (the comparison no longer counts them); the owner's own ratings and agreed codes stay."""
+    session = db.session()
+    session.execute(delete(Rating).where(
+        Rating.rater_id == member.user_id,
+        Rating.account_id.in_(select(Account.id).where(Account.workbook_id == workbook.id))))
+    session.delete(member)
 
 
 def members_of(workbook: Workbook) -> list[WorkbookMember]:

@@ -24,7 +24,7 @@ from webinar.extensions import limiter
 from webinar.models._types import utcnow
 from webinar.models.team import ROLE_RATER, WorkbookInvite
 from webinar.team import bp, services
-from webinar.team.forms import ActionForm, AgreeForm, InviteForm
+from webinar.team.forms import ActionForm, AgreeForm, InviteForm, MemberRoleForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.rating import grid_page, save_one_rating
 from webinar.workbook.revisions import StaleWrite, record
@@ -38,10 +38,15 @@ def _join_limit() -> str:
 # ---------------------------------------------------------------- the owner's team page
 
 
-def _manage_page(workbook, form=None, new_url=None, status=200):
+def _manage_page(workbook, form=None, new_url=None, status=200, refused=None):
+    """The team page; ``refused``: (member id, role form) of a role change that was refused."""
+    members = services.members_of(workbook)
+    role_forms = {m.id: MemberRoleForm(prefix=f"m{m.id}", role=m.role) for m in members}
+    if refused is not None:
+        role_forms[refused[0]] = refused[1]
     return render_template(
         "team/manage.html", workbook=workbook, form=form or InviteForm(), new_url=new_url,
-        invites=services.invites_of(workbook), members=services.members_of(workbook),
+        invites=services.invites_of(workbook), members=members, role_forms=role_forms,
         action=ActionForm(), now=utcnow(), is_active=services.is_active,
         step=workbook_services.step_info("team")), status
 
@@ -76,6 +81,40 @@ def revoke_invite(workbook_id: int, invite_id: int):
         abort(404)
     invite.revoked_at = invite.revoked_at or utcnow()
     flash(_("The invitation link is revoked."), "success")
+    return redirect(url_for("team.manage", workbook_id=workbook.id))
+
+
+@bp.route("/<int:workbook_id>/members/<int:member_id>/role", methods=["POST"])
+@login_required
+def change_role(workbook_id: int, member_id: int):
+    """Make a colleague a rater or a viewer."""
+    workbook = services.workbook_for(workbook_id, need="owner")
+    member = services.team_member(workbook, member_id)
+    if member is None:
+        abort(404)
+    form = MemberRoleForm(prefix=f"m{member.id}")
+    if not form.validate_on_submit():
+        return _manage_page(workbook, status=422, refused=(member.id, form))
+    if form.role.data != member.role:
+        member.role = form.role.data
+        flash(_("%(name)s is now a %(role)s.", name=member.user.display_name,
+                role=_("rater") if member.role == ROLE_RATER else _("viewer")), "success")
+    return redirect(url_for("team.manage", workbook_id=workbook.id))
+
+
+@bp.route("/<int:workbook_id>/members/<int:member_id>/remove", methods=["POST"])
+@login_required
+def remove_member(workbook_id: int, member_id: int):
+    """Take a colleague off the team, with the ratings they gave on this workbook."""
+    workbook = services.workbook_for(workbook_id, need="owner")
+    member = services.team_member(workbook, member_id)
+    if member is None or not ActionForm().validate_on_submit():
+        abort(404)
+    name = member.user.display_name
+    record(workbook, "team", current_user.id, None, {"what": "remove_member"})
+    services.remove_member(workbook, member)
+    flash(_("%(name)s is no longer on the team; their ratings are removed.", name=name),
+          "success")
     return redirect(url_for("team.manage", workbook_id=workbook.id))
 
 
