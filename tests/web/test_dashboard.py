@@ -298,6 +298,20 @@ def test_delete_account_removes_all_data(app, make_user):
                                   .where(model.workbook_id == workbook_id)) == 0, model
 
 
+def _override_alpha_to_code_3(app, client, workbook_id: int) -> None:
+    """Set account Alpha's code to 3 by hand, with a reason, on the account page."""
+    with app.app_context():
+        alpha = db.session().scalar(select(Account.id).where(
+            Account.workbook_id == workbook_id, Account.name == "Alpha"))
+    url = f"/workbook/{workbook_id}/accounts/{alpha}"
+    page = client.get(url)
+    revision = page.get_data(as_text=True).split('name="revision" type="hidden" value="')[1]
+    response = client.post(url, data={
+        "csrf_token": csrf_token(page), "revision": revision.split('"')[0],
+        "override_code": "3", "override_reason": "Wants a discount on everything"})
+    assert response.status_code == 302
+
+
 def test_a_changed_code_moves_the_cohort_figures_at_once(app, make_user):
     """After my figures were summed once, does a code I change show in them on the next look?"""
     _trainer, _cohort, people = cohort_of(app, make_user, 5)
@@ -310,16 +324,7 @@ def test_a_changed_code_moves_the_cohort_figures_at_once(app, make_user):
 
     assert shares() == ("10%", "50%")
     _user_id, workbook_id = people[0]
-    with app.app_context():
-        alpha = db.session().scalar(select(Account.id).where(
-            Account.workbook_id == workbook_id, Account.name == "Alpha"))
-    url = f"/workbook/{workbook_id}/accounts/{alpha}"
-    page = client.get(url)
-    revision = page.get_data(as_text=True).split('name="revision" type="hidden" value="')[1]
-    response = client.post(url, data={
-        "csrf_token": csrf_token(page), "revision": revision.split('"')[0],
-        "override_code": "3", "override_reason": "Wants a discount on everything"})
-    assert response.status_code == 302
+    _override_alpha_to_code_3(app, client, workbook_id)
     # Alpha's 4.5 hours join Gamma's 1 hour in code 3: 55 % of 10 hours, now also the median.
     assert shares() == ("55%", "55%")
 
@@ -357,16 +362,8 @@ def test_a_write_keeps_the_workbook_summary_without_a_look(app, make_user):
     _user_id, workbook_id = people[0]
     client = logged_in(app, "p0@example.nl")
     with app.app_context():
-        alpha = db.session().scalar(select(Account.id).where(
-            Account.workbook_id == workbook_id, Account.name == "Alpha"))
         assert db.session().get(WorkbookFigures, workbook_id) is None
-    url = f"/workbook/{workbook_id}/accounts/{alpha}"
-    page = client.get(url)
-    revision = page.get_data(as_text=True).split('name="revision" type="hidden" value="')[1]
-    response = client.post(url, data={
-        "csrf_token": csrf_token(page), "revision": revision.split('"')[0],
-        "override_code": "3", "override_reason": "Wants a discount on everything"})
-    assert response.status_code == 302
+    _override_alpha_to_code_3(app, client, workbook_id)
     with app.app_context():
         kept = db.session().get(WorkbookFigures, workbook_id)
         workbook = db.session().get(Workbook, workbook_id)

@@ -241,15 +241,12 @@ def _job(workbook: Workbook, today: date) -> pdf.Job:
                    alternate=html if many else with_toc, html_has_toc=many)
 
 
-def cached_pdf(workbook: Workbook, locale: str, today: date,
-               stamp: str | None = None) -> PlanPdf | None:
-    """The stored plan for this revision and language, when nothing else it shows changed."""
+def cached_pdf(workbook: Workbook, locale: str, stamp: str) -> PlanPdf | None:
+    """The stored plan for this revision and language, when its fingerprint is ``stamp``."""
     row = db.session().scalar(select(PlanPdf).where(
         PlanPdf.workbook_id == workbook.id, PlanPdf.revision == workbook.revision,
         PlanPdf.locale == locale))
-    if row is not None and row.fingerprint == (stamp or fingerprint(workbook, today)):
-        return row
-    return None
+    return row if row is not None and row.fingerprint == stamp else None
 
 
 def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
@@ -259,7 +256,7 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
     """
     locale = str(get_locale())
     stamp = fingerprint(workbook, today)
-    hit = cached_pdf(workbook, locale, today, stamp)
+    hit = cached_pdf(workbook, locale, stamp)
     if hit is not None:
         return hit.pdf, True
     # End the read transaction before the render: it takes seconds, and SQLite refuses a write
