@@ -21,6 +21,13 @@ def _context(browser, live_server, **kwargs):
     return context, page
 
 
+def press_key(page, key: str) -> None:
+    """Press a presenter shortcut once the page has run its (deferred) scripts: a key pressed
+    while the page is still loading has no listener yet and would be lost."""
+    page.wait_for_load_state("load")
+    page.keyboard.press(key)
+
+
 def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_user):
     """Can two attendees join by code on their phones, follow the trainer two steps on, answer a
     poll and both see the revealed result?"""
@@ -58,9 +65,9 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
         check_accessibility(page)
 
     # Two steps on with the keyboard: first to the poll, which the trainer opens with "o".
-    trainer.keyboard.press("ArrowRight")
+    press_key(trainer, "ArrowRight")
     expect(trainer.locator("#live-step-title")).to_have_text("Jouw schatting")
-    trainer.keyboard.press("o")
+    press_key(trainer, "o")
     expect(trainer.locator(".poll-state").first).to_contain_text("open")
     for (_c, page), answer in zip(attendees, ("40", "63"), strict=True):
         expect(page.locator("#live-step-title")).to_have_text("Jouw schatting", timeout=4000)
@@ -70,7 +77,7 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
         check_accessibility(page)
     expect(trainer.locator("#panel .live-results figcaption")).to_contain_text("2", timeout=5000)
 
-    trainer.keyboard.press("r")
+    press_key(trainer, "r")
     for page in (p for _c, p in attendees):
         results = page.locator(".live-results")
         expect(results).to_be_visible(timeout=4000)
@@ -78,7 +85,7 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
         expect(page.locator(".benchmark-note")).to_contain_text("MSP Associates")
         check_accessibility(page)
 
-    trainer.keyboard.press("ArrowRight")
+    press_key(trainer, "ArrowRight")
     for page in (p for _c, p in attendees):
         expect(page.locator("#live-step-title")).to_have_text(
             "Wat het onderzoek liet zien", timeout=4000)

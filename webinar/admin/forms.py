@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
+from webinar.choices import options
 from webinar.models import Role
 
 ROLE_LABELS = {
@@ -14,5 +15,5 @@ ROLE_LABELS = {
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
     submit = SubmitField(_l("Save role"))

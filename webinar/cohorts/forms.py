@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from webinar.choices import options
 from webinar.config import SUPPORTED_LOCALES
 from webinar.i18n import language_name
 
@@ -27,7 +28,7 @@ class CohortForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [(code, language_name(code)) for code in SUPPORTED_LOCALES]
+        self.locale.choices = options((code, language_name(code)) for code in SUPPORTED_LOCALES)
 
 
 class JoiningForm(FlaskForm):

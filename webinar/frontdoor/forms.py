@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from webinar.choices import options
 from webinar.workbook.forms import MAX_AMOUNT, InRange
 
 SCALE = [(v, str(v)) for v in range(1, 6)]
@@ -17,7 +18,7 @@ class CheckForm(FlaskForm):
         DataRequired(_l("Enter the company's name.")),
         Length(max=200, message=_l("Use at most %(n)s characters.", n=200))])
     need_fit = RadioField(
-        _l("Does their need match our unique added value?"), coerce=int, choices=SCALE,
+        _l("Does their need match our unique added value?"), coerce=int, choices=options(SCALE),
         validators=[InputRequired(_l("Choose 1 to 5: without it there is no code."))],
         description=_l("1: not at all, 5: exactly."))
     revenue_potential = DecimalField(
@@ -36,7 +37,7 @@ class CheckForm(FlaskForm):
                                         message=_l("Use a number of hours from 0 to 744."))],
         description=_l("Leave empty when unknown."))
     focus = RadioField(
-        _l("Would serving them keep us on our own focus?"), coerce=int, choices=SCALE,
+        _l("Would serving them keep us on our own focus?"), coerce=int, choices=options(SCALE),
         validate_choice=False,
         validators=[Optional(), InRange(min=1, max=5, message=_l("Choose 1 to 5."))],
         description=_l("1: it pulls us away, 5: it is exactly our focus. Optional."))

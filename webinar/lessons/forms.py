@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
+from webinar.choices import options
 from webinar.domain.lessons import CLASSIFY_OPTIONS, Step
 from webinar.models.lesson import ANSWER_LENGTH
 
@@ -32,14 +33,14 @@ class _ChoiceForm(FlaskForm):
     message: object = _l("Choose one of the answers.")
 
     def validate_answer(self, field):
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(str(self.message))
 
 
 class ClassifyForm(_ChoiceForm):
     answer = RadioField(
         _l("Code 1, 2 or 3?"),
-        choices=[(code, _l("Code %(code)s", code=code)) for code in CLASSIFY_OPTIONS],
+        choices=options((code, _l("Code %(code)s", code=code)) for code in CLASSIFY_OPTIONS),
         validate_choice=False,
     )
     submit = SubmitField(_l("Check my answer"))
@@ -57,7 +58,7 @@ class ScalePollForm(_ChoiceForm):
         # The ends carry their meaning in words; the steps between are plain numbers.
         ends = {SCALE[0]: f"{SCALE[0]} – {step.scale_low}",
                 SCALE[-1]: f"{SCALE[-1]} – {step.scale_high}"}
-        self.answer.choices = [(n, ends.get(n, n)) for n in SCALE]
+        self.answer.choices = options((n, ends.get(n, n)) for n in SCALE)
 
 
 class ChoicePollForm(_ChoiceForm):
@@ -67,7 +68,7 @@ class ChoicePollForm(_ChoiceForm):
     def __init__(self, step: Step, **kwargs):
         super().__init__(**kwargs)
         self.answer.label.text = step.title
-        self.answer.choices = [(option.id, option.label) for option in step.options]
+        self.answer.choices = options((option.id, option.label) for option in step.options)
 
 
 class NumberPollForm(FlaskForm):

@@ -81,7 +81,7 @@ def answers(user_id: int, lesson: Lesson) -> dict[str, str]:
     rows = db.session().execute(
         select(LessonAnswer.step_id, LessonAnswer.answer).where(
             LessonAnswer.user_id == user_id, LessonAnswer.lesson_id == lesson.id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def progress(user_id: int) -> dict[str, LessonProgress]:

@@ -96,7 +96,7 @@ def _shown_answer(step: Step, form, answer: str | None) -> str | None:
     if step.poll_kind == "number":
         shown = number(int(answer)) if answer.lstrip("+-").isdigit() else answer
         return f"{shown}\N{NO-BREAK SPACE}{step.unit}".strip()
-    return str(dict(form.answer.choices).get(answer, answer))
+    return str({c.value: c.label for c in form.answer.choices}.get(answer, answer))
 
 
 def _render(lesson: Lesson, step: Step, form, answer: str | None):

@@ -53,28 +53,35 @@ class StateCache:
         generation = self._generation
         row = read(code)
         # A change that committed while we read bumps the generation: keep nothing then, the row
-        # may be the one from before it.
-        if self._heard_everything() and generation == self._generation:
-            if len(self._rows) > 10_000:
-                self._rows.clear()
-            self._rows[code] = (now, row)
+        # may be the one from before it. The check and the keeping hold the lock, so a change
+        # heard by another thread cannot slip in between them.
+        if self._heard_everything():
+            with self._lock:
+                if generation == self._generation:
+                    if len(self._rows) > 10_000:
+                        self._rows.clear()
+                    self._rows[code] = (now, row)
         return row
 
     def forget(self) -> None:
-        self._generation += 1
-        self._rows.clear()
+        with self._lock:
+            self._forget()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
             self._drop()
 
+    def _forget(self) -> None:
+        self._generation += 1
+        self._rows.clear()
+
     def _heard_everything(self) -> bool:
         """Take in any notification already sent; False when not listening (keep nothing)."""
         with self._lock:
             if self._pid != os.getpid():  # a forked worker: the parent's connection is not ours
                 self._connection, self._pid = None, os.getpid()
-                self.forget()
+                self._forget()
             if self._connection is None and not self._connect():
                 return False
             pgconn = self._connection.pgconn
@@ -82,7 +89,7 @@ class StateCache:
                 if select.select([pgconn.socket], [], [], 0)[0]:
                     pgconn.consume_input()
                     while pgconn.notifies() is not None:
-                        self.forget()
+                        self._forget()
             except Exception as error:  # noqa: BLE001 - the server went away: read through
                 log.warning("live state: the listening connection failed: %r", error)
                 self._drop()
@@ -103,13 +110,13 @@ class StateCache:
             self._retry_at = time.monotonic() + _RETRY_SECONDS
             return False
         self._connection = driver
-        self.forget()
+        self._forget()
         return True
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None
         self._retry_at = time.monotonic() + _RETRY_SECONDS
-        self.forget()
+        self._forget()
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()

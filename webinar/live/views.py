@@ -20,6 +20,7 @@ from webinar import db
 from webinar.auth import services as auth_services
 from webinar.auth import sessions
 from webinar.auth.roles import role_required
+from webinar.choices import options
 from webinar.errors import error_response, wants_json
 from webinar.extensions import limiter
 from webinar.lessons import content
@@ -274,8 +275,8 @@ def present(code: str):
     online, peak = services.online(live)
     context = _step_context(cohort, live, "present")
     lesson_form = LessonForm(data={"lesson": live.lesson_id})
-    lesson_form.lesson.choices = [(item.id, f"{item.number}. {item.title}")
-                                  for item in content.all_lessons()]
+    lesson_form.lesson.choices = options((item.id, f"{item.number}. {item.title}")
+                                         for item in content.all_lessons())
     return render_template("live/present.html", online=online, peak=peak,
                            lesson_form=lesson_form, step_form=StepForm(),
                            poll_form=PollForm(), **context)
@@ -341,7 +342,7 @@ def lesson(code: str):
     """Present another lesson, from its first step."""
     cohort, live = _trainer_cohort(code)
     form = LessonForm()
-    form.lesson.choices = [(item.id, item.title) for item in content.all_lessons()]
+    form.lesson.choices = options((item.id, item.title) for item in content.all_lessons())
     if not form.validate_on_submit():
         abort(400)
     services.set_lesson(live, form.lesson.data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField
 
+from webinar.choices import options
 from webinar.workbook.forms import RevisionForm
 
 INCENTIVE_LABELS = (
@@ -20,7 +21,7 @@ class DecisionsForm(RevisionForm):
     """The per-account fields are read from the request by name (choice-<id>, next-<id>)."""
 
     incentive = SelectField(_l("How are your salespeople rewarded now?"),
-                            choices=INCENTIVE_LABELS, validate_choice=True)
+                            choices=options(INCENTIVE_LABELS), validate_choice=True)
     submit = SubmitField(_l("Save my decisions"))
 
 

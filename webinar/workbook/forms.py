@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from webinar.choices import options
 from webinar.models.workbook import MAX_VALUE_ELEMENTS
 
 MAX_AMOUNT = 10**11  # € 100 billion a year: anything above is a typo, not a customer
@@ -66,8 +67,8 @@ class ValueElementForm(Form):
     )
     kind = RadioField(
         _l("Where does it sit?"),
-        choices=[("offering", _l("In the product or service itself")),
-                 ("delivery", _l("In the way we deliver it (service, advice)"))],
+        choices=options([("offering", _l("In the product or service itself")),
+                         ("delivery", _l("In the way we deliver it (service, advice)"))]),
         default="offering",
     )
 
@@ -147,8 +148,8 @@ class OverrideForm(RevisionForm):
     override_code = SelectField(
         _l("Your code"),
         # No Optional(): it would let "   " past the choice check (and int() would fail).
-        choices=[("", _l("Keep the suggested code")), ("1", _l("Code 1")), ("2", _l("Code 2")),
-                 ("3", _l("Code 3"))],
+        choices=options([("", _l("Keep the suggested code")), ("1", _l("Code 1")),
+                         ("2", _l("Code 2")), ("3", _l("Code 3"))]),
     )
     override_reason = TextAreaField(
         _l("Why?"), validators=[Length(max=500)],

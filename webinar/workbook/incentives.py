@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from webinar.choices import options
 from webinar.workbook import bp, services
 from webinar.workbook.forms import RevisionForm
 from webinar.workbook.revisions import StaleWrite, record
@@ -25,7 +26,7 @@ INCENTIVES = (
 
 class IncentivesForm(RevisionForm):
     incentive = RadioField(_l("How are your salespeople rewarded now?"),
-                           choices=INCENTIVES,
+                           choices=options(INCENTIVES),
                            validators=[InputRequired(_l("Choose how they are rewarded."))])
     note = TextAreaField(
         _l("Note (optional)"), validators=[Optional(), Length(max=500, message=_l(
