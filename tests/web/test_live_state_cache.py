@@ -56,7 +56,8 @@ def test_polls_between_two_changes_read_the_database_once_on_postgresql(app, mak
 
 def test_a_change_committed_elsewhere_reaches_the_next_polls(app, make_user):
     """A change another process commits (another worker, another server on the same database):
-    is it served within half a second, although this worker kept the old state in memory?"""
+    is it served within the two seconds attendees are promised, although this worker kept the
+    old state in memory? (It takes milliseconds; the margin is for a busy CI machine.)"""
     trainer, code, _ = trainer_with_cohort(app, make_user)
     guest = join_as_guest(app, code)
     assert lesson(trainer, code, "the-70-percent").status_code == 303
@@ -70,7 +71,7 @@ def test_a_change_committed_elsewhere_reaches_the_next_polls(app, make_user):
                          .values(version=LiveSession.version + 1, step_index=3))
     finally:
         elsewhere.dispose()
-    deadline = time.monotonic() + 0.5
+    deadline = time.monotonic() + 2.0
     seen = old
     while seen == old and time.monotonic() < deadline:
         seen = _version(guest, code)
