@@ -62,6 +62,8 @@ def app(database_url, tmp_path):
             "SECRET_KEY": "test-secret-key",
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
+            # The test client's host: links in mails and invites point where the client asks.
+            "BASE_URL": "http://localhost",
         }
     )
     yield app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -20,7 +22,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(build_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+        if "BASE_URL" in config:
+            app.config["BASE_URL_SET"] = True
+            if "TRUSTED_HOSTS" not in config:
+                from webinar.links import trusted_hosts
+
+                app.config["TRUSTED_HOSTS"] = trusted_hosts(config["BASE_URL"],
+                                                             os.environ.get("TRUSTED_HOSTS"))
     _check_folders(app)
+    _check_base_url(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -36,6 +46,21 @@ def _check_folders(app: Flask) -> None:
             raise RuntimeError(f"missing folder {folder}: run from a complete checkout")
 
 
+def _check_base_url(app: Flask) -> None:
+    """Refuse to serve in production without BASE_URL: every link in a mail is built from it.
+
+    Production is gunicorn (the README's command) or an app behind a proxy; the laptop
+    (scripts/run.sh sets BASE_URL itself), tests and commands keep the local default.
+    """
+    if app.debug or app.testing or app.config.get("BASE_URL_SET"):
+        return
+    if "gunicorn" in sys.modules or app.config.get("TRUSTED_PROXIES"):
+        raise RuntimeError(
+            "BASE_URL is not set. Set it to the public address people use, e.g. "
+            "BASE_URL=https://code123.example.nl: password-reset, invite and share links are "
+            "built from it, and requests for any other host are refused.")
+
+
 def register_extensions(app: Flask) -> None:
     from webinar import db, i18n, security
     from webinar.auth import sessions
@@ -49,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)
     security.init_app(app)
+    from webinar.links import external_url
+
+    app.jinja_env.globals["external_url"] = external_url
 
 
 def register_blueprints(app: Flask) -> None:

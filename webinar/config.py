@@ -48,6 +48,8 @@ def load_secret_key(instance_path: Path) -> str:
 
 def build_config(instance_path: Path) -> dict:
     """Collect the settings for one app instance from the environment."""
+    from webinar.links import trusted_hosts
+
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     https = base_url.startswith("https://")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'code123.db'}"
@@ -58,7 +60,11 @@ def build_config(instance_path: Path) -> dict:
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000")),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Every link in a mail, QR code, share or invite link is built from BASE_URL
+        # (webinar.links.external_url); requests naming any other host are refused with 400.
         "BASE_URL": base_url,
+        "BASE_URL_SET": bool(os.environ.get("BASE_URL")),
+        "TRUSTED_HOSTS": trusted_hosts(base_url, os.environ.get("TRUSTED_HOSTS")),
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Uploads are capped at 5 MB by the import itself; the rest is form overhead.

@@ -20,7 +20,6 @@ import importlib
 import logging
 import multiprocessing
 import os
-import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -178,19 +177,58 @@ def _stylesheet(css: str, fetcher):
     return sheet
 
 
+@dataclass(frozen=True)
+class Slots:
+    """Where the render slots' lock files live and what makes their names unguessable.
+
+    ``folder`` is in the app's instance folder (made 0700), not the shared temp folder where
+    another user of the machine could create or hold a lock file of a name known beforehand;
+    ``secret`` (derived from SECRET_KEY, so every worker and instance of one installation
+    agrees) goes into each name.
+    """
+
+    folder: str
+    secret: str = ""
+
+    def path(self, slot: int) -> Path:
+        tag = hashlib.sha256(f"{self.secret}:render-slot:{slot}".encode()).hexdigest()[:24]
+        return Path(self.folder) / f"slot-{slot}-{tag}.lock"
+
+
+def slots_for(config: dict, instance_path: str) -> Slots:
+    """The render slots of an app, from its settings (``RENDER_LOCK_FOLDER`` overrides)."""
+    folder = config.get("RENDER_LOCK_FOLDER") or str(Path(instance_path) / "render-locks")
+    secret = hashlib.sha256(f"render-slots:{config.get('SECRET_KEY', '')}".encode()).hexdigest()
+    return Slots(str(folder), secret)
+
+
+def _default_slots() -> Slots:
+    return Slots(str(Path(__file__).resolve().parent.parent / "instance" / "render-locks"))
+
+
+def _open_slot(slots: Slots, slot: int) -> int:
+    """Open (creating) one slot's lock file; raise RenderUnavailable when that is impossible."""
+    try:
+        os.makedirs(slots.folder, mode=0o700, exist_ok=True)
+        return os.open(slots.path(slot), os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        log.warning("render slot lock %s cannot be opened: %r", slots.path(slot), exc)
+        raise RenderUnavailable("slot") from exc
+
+
 @contextlib.contextmanager
-def _render_slot(poll_seconds: float = 0.05):
+def _render_slot(poll_seconds: float = 0.05, slots: Slots | None = None):
     """Wait for one of the machine's render slots: one core fewer than the machine has, at least
     one. Every render process of every worker and instance on the machine takes one, so a core
     always stays free for the request threads (PG-7); the others wait their turn. The slots are
     file locks: the kernel frees them when a render process dies, even by ``kill -9``.
+    A lock file that cannot be opened raises RenderUnavailable (the user gets a 503).
     """
-    slots = max(1, (os.cpu_count() or 2) - 1)
-    folder = Path(tempfile.gettempdir())
+    slots = slots or _default_slots()
+    count = max(1, (os.cpu_count() or 2) - 1)
     while True:
-        for slot in range(slots):
-            descriptor = os.open(folder / f"code123-render-{os.getuid()}-slot-{slot}.lock",
-                                 os.O_CREAT | os.O_RDWR, 0o600)
+        for slot in range(count):
+            descriptor = _open_slot(slots, slot)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -205,9 +243,9 @@ def _render_slot(poll_seconds: float = 0.05):
 
 
 @without_collector  # layout builds a large tree of boxes that all live until the PDF is out
-def render_in_this_process(job: Job | Recipe) -> Result:
+def render_in_this_process(job: Job | Recipe, slots: Slots | None = None) -> Result:
     """Render a job here (the child calls this; tests and benchmarks may call it directly)."""
-    with _render_slot():
+    with _render_slot(slots=slots):
         return _render(job)
 
 
@@ -266,11 +304,12 @@ def _discard_pool(executor: ProcessPoolExecutor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
-def render(job: Job | Recipe, timeout: float = 30, memory_mb: int = 1024) -> Result:
+def render(job: Job | Recipe, timeout: float = 30, memory_mb: int = 1024,
+           slots: Slots | None = None) -> Result:
     """Render in the child process within ``timeout`` seconds, or raise RenderUnavailable."""
     executor = _pool(memory_mb)
     try:
-        future = executor.submit(render_in_this_process, job)
+        future = executor.submit(render_in_this_process, job, slots)
         result = future.result(timeout=timeout)
     except FutureTimeout:
         log.warning("PDF render stopped after %s s", timeout)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import get_host
 
 CSP = "; ".join(
     [
@@ -59,7 +61,31 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+class HostCheck:
+    """Refuse a request for any host but the app's own (``TRUSTED_HOSTS``) with a plain 400.
+
+    Checked before Flask builds the request context, behind ProxyFix so a forwarded host is
+    checked too: an error page needs the URL adapter that an untrusted host never gets.
+    """
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        trusted = self.app.config.get("TRUSTED_HOSTS")
+        if trusted:
+            try:
+                get_host(environ, trusted)
+            except SecurityError:
+                response = Response("Onbekend adres / Unknown host\n", status=400,
+                                    mimetype="text/plain")
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = HostCheck(app, app.wsgi_app)
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

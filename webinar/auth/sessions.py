@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import delete, select
@@ -41,6 +42,10 @@ def start(user: User, remember: bool = False) -> None:
     user.login_token = login.token
     user.last_login_at = utcnow()
     login_user(user, remember=remember)
+    # A CSRF token someone planted or read before the sign-in must not work after it: drop it,
+    # and the next form gets a fresh one (Flask-WTF keeps it in the session and caches it in g).
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
 
 
 def end(user: User) -> None:

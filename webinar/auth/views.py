@@ -21,6 +21,7 @@ from webinar.auth.forms import (
     ResetPasswordForm,
 )
 from webinar.extensions import limiter
+from webinar.links import external_url
 from webinar.models._types import utcnow
 from webinar.security import safe_next
 
@@ -99,7 +100,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
         if user is not None and user.password_hash:
-            link = url_for("auth.reset_password", token=services.reset_token(user), _external=True)
+            link = external_url("auth.reset_password", token=services.reset_token(user))
             with force_locale(user.locale or str(get_locale())):
                 mail.send(
                     user.email,

@@ -112,7 +112,8 @@ def report(cohort_id: int):
                   current_app.static_folder)
     try:
         result = pdf.render(job, timeout=current_app.config.get("PLAN_RENDER_TIMEOUT", 30),
-                            memory_mb=current_app.config.get("PLAN_RENDER_MEMORY_MB", 1024))
+                            memory_mb=current_app.config.get("PLAN_RENDER_MEMORY_MB", 1024),
+                            slots=pdf.slots_for(current_app.config, current_app.instance_path))
     except pdf.RenderUnavailable:
         response = Response(render_template(
             "errors/error.html", status=503, title=_("The report is taking too long"),

@@ -10,6 +10,7 @@ from webinar.auth.roles import role_required
 from webinar.cohorts import bp, services
 from webinar.cohorts.forms import CohortForm, JoiningForm
 from webinar.lessons import content
+from webinar.links import external_url
 from webinar.models import Role
 
 TRAINERS = (Role.TRAINER.value, Role.ADMIN.value)
@@ -23,7 +24,7 @@ def _own_or_404(cohort_id: int):
 
 
 def _join_url(cohort) -> str:
-    return url_for("live.join_code", code=cohort.join_code, _external=True)
+    return external_url("live.join_code", code=cohort.join_code)
 
 
 @bp.route("/")

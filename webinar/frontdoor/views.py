@@ -10,6 +10,7 @@ from webinar import db
 from webinar.extensions import limiter
 from webinar.frontdoor import bp, services
 from webinar.frontdoor.forms import CheckForm, LinkForm
+from webinar.links import external_url
 from webinar.models.team import FrontDoorLink
 from webinar.team.forms import ActionForm
 from webinar.workbook import services as workbook_services
@@ -76,8 +77,7 @@ def links(workbook_id: int):
         return _links_page(workbook, form, status=422)
     _link, token = services.create_link(workbook, (form.label.data or "").strip(),
                                         form.may_add.data)
-    return _links_page(workbook, new_url=url_for("frontdoor.shared", token=token,
-                                                 _external=True))
+    return _links_page(workbook, new_url=external_url("frontdoor.shared", token=token))
 
 
 @bp.route("/front-door/<int:workbook_id>/links/<int:link_id>/revoke", methods=["POST"])

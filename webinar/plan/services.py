@@ -266,7 +266,8 @@ def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
     job = printing.recipe(workbook.id, locale, today)
     config = current_app.config
     result = pdf.render(job, timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
-                        memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024))
+                        memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024),
+                        slots=pdf.slots_for(config, current_app.instance_path))
     session = db.session()
     try:
         with session.begin_nested():

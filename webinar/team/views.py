@@ -21,6 +21,7 @@ from webinar.auth import sessions
 from webinar.auth.forms import RegisterForm
 from webinar.domain import scoring
 from webinar.extensions import limiter
+from webinar.links import external_url
 from webinar.models._types import utcnow
 from webinar.models.team import ROLE_RATER, WorkbookInvite
 from webinar.team import bp, services
@@ -67,7 +68,7 @@ def create_invite(workbook_id: int):
     if not form.validate_on_submit():
         return _manage_page(workbook, form, status=422)
     _invite, token = services.create_invite(workbook, form.role.data, form.days.data)
-    url = url_for("team.join", token=token, _external=True)
+    url = external_url("team.join", token=token)
     return _manage_page(workbook, new_url=url)
 
 
