@@ -71,6 +71,7 @@ def gunicorn(app: str, env: dict, args, path: str = "/live/BENCH7/state"
                "--worker-class", args.worker_class, "--threads", str(args.threads),
                "--worker-connections", "4000", "--keep-alive", "10", "--backlog", "4096",
                "--preload", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
+    env = {"BASE_URL": f"http://127.0.0.1:{port}", **env}  # gunicorn refuses to start without
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # noqa: S603
     deadline = time.time() + 30
     while time.time() < deadline:

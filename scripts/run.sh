@@ -10,6 +10,8 @@ fi
 .venv/bin/python -m pip install --quiet -e .
 
 export FLASK_APP=wsgi
+# Links in mails and QR codes are built from BASE_URL; on the laptop, this address.
+export BASE_URL="${BASE_URL:-http://127.0.0.1:${PORT:-5000}}"
 .venv/bin/flask translate compile >/dev/null
 .venv/bin/flask db-upgrade
 .venv/bin/flask demo

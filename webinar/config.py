@@ -50,7 +50,7 @@ def build_config(instance_path: Path) -> dict:
     """Collect the settings for one app instance from the environment."""
     from webinar.links import trusted_hosts
 
-    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base_url = (os.environ.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     https = base_url.startswith("https://")
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'code123.db'}"
     redis_url = os.environ.get("REDIS_URL", "")

@@ -72,7 +72,8 @@ def token_on(client, page: str) -> str:
 def client_for(app, world, who: str):
     """A client logged in as ``who`` (a new guest for g), and a CSRF token of its session."""
     client = app.test_client()
-    # The join page is the lightest page with a form; its token stays valid after logging in.
+    # The join page is the lightest page with a form. Logging in replaces the session's token,
+    # so the token for the posts below is read again afterwards.
     token = token_on(client, "/join")
     if who == "g":
         response = client.post(f"/j/{world['code']}", data={"csrf_token": token,
@@ -82,6 +83,8 @@ def client_for(app, world, who: str):
         response = client.post("/account/login", data={
             "csrf_token": token, "email": catalog.EMAILS[who], "password": catalog.PASSWORD})
         assert response.status_code == 302, who
+    if who != "anonymous":
+        token = token_on(client, "/join")
     return client, token
 
 

@@ -188,3 +188,12 @@ def test_render_lock_that_cannot_be_opened_gives_503_with_retry_after(app, make_
     assert int(response.headers["Retry-After"]) > 0
     assert "duurt te lang" in response.get_data(as_text=True) or "too long" in response.get_data(
         as_text=True)
+
+
+def test_production_refuses_to_start_without_base_url(monkeypatch):
+    """Behind a proxy without BASE_URL, does the app refuse to start and say what to set?"""
+    monkeypatch.delenv("BASE_URL", raising=False)
+    settings = {"DATABASE_URL": "sqlite://", "SECRET_KEY": "x", "TRUSTED_PROXIES": 1}
+    with pytest.raises(RuntimeError, match="BASE_URL is not set"):
+        create_app(settings)
+    assert create_app({**settings, "BASE_URL": PUBLIC}).config["TRUSTED_HOSTS"] == [HOST]
