@@ -197,3 +197,16 @@ def test_production_refuses_to_start_without_base_url(monkeypatch):
     with pytest.raises(RuntimeError, match="BASE_URL is not set"):
         create_app(settings)
     assert create_app({**settings, "BASE_URL": PUBLIC}).config["TRUSTED_HOSTS"] == [HOST]
+
+
+def test_csrf_token_from_before_registering_is_refused_after(app):
+    """Does registering (which logs me in) also replace the CSRF token I had before?"""
+    client = _proxied(app)
+    before = csrf_token(client.get("/account/register"))
+    registered = client.post("/account/register", data={
+        "csrf_token": before, "display_name": "Anna", "email": "anna@example.nl",
+        "password": PASSWORD, "password_confirm": PASSWORD})
+    assert registered.status_code == 302
+    assert client.post("/account/logout", data={"csrf_token": before}).status_code == 400
+    after = csrf_token(client.get("/account/"))
+    assert client.post("/account/logout", data={"csrf_token": after}).status_code == 302
