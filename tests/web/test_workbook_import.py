@@ -158,3 +158,17 @@ def test_another_users_pending_import_is_not_found(app, client, actions, make_us
     actions.logout()
     actions.login(email="ben@example.nl")
     assert client.get(preview_url).status_code == 404
+
+
+def test_one_very_wide_row_is_refused_naming_the_row(app, anna):
+    """Is a CSV with millions of fields on one line refused quickly, saying which row?"""
+    import time
+
+    wid = start_workbook(anna)
+    wide = b"Company name;Omzet\n" + b";".join([b"1"] * 2_400_000) + b"\n"
+    started = time.perf_counter()
+    response = upload(anna, wid, wide, "wide.csv")
+    assert time.perf_counter() - started < 3
+    assert response.status_code == 422
+    assert "Rij 2 heeft meer dan 256 cellen" in response.get_data(as_text=True)
+    assert accounts_of(app, wid) == []
