@@ -81,3 +81,11 @@ def test_too_many_cells_in_total_are_refused_with_the_row() -> None:
     error, _, _ = refused(data)
     assert error.code == "too_many_cells"
     assert error.params == {"line": rows, "max_cells": limits.MAX_TOTAL_CELLS}
+
+
+def test_hours_above_a_month_are_a_problem_naming_line_and_column() -> None:
+    """Does 1e9 sales hours get a problem on its line and column instead of being imported?"""
+    preview = parse_import(b"Company name;Sales hours per month\nAcme;1000000000\nBeta;744\n")
+    problems = [(p.line, p.column, p.code) for p in preview.problems]
+    assert problems == [(2, "Sales hours per month", "hours_over_month")]
+    assert [r.values.get("sales_hours_per_month") for r in preview.rows][1] == 744

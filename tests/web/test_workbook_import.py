@@ -172,3 +172,15 @@ def test_one_very_wide_row_is_refused_naming_the_row(app, anna):
     assert response.status_code == 422
     assert "Rij 2 heeft meer dan 256 cellen" in response.get_data(as_text=True)
     assert accounts_of(app, wid) == []
+
+
+def test_a_billion_sales_hours_is_refused_in_the_preview(app, anna):
+    """Does a file with 1e9 sales hours say so on its line, and import nothing?"""
+    wid = start_workbook(anna)
+    content = b"Bedrijfsnaam;Verkoopuren per maand\nAcme;1000000000\nBeta;12\n"
+    response = upload(anna, wid, content, "uren.csv")
+    if response.status_code == 302:
+        response = anna.get(response.headers["Location"])
+    html = response.get_data(as_text=True)
+    assert "1000000000 verkoopuren per maand is meer dan een maand heeft" in html
+    assert accounts_of(app, wid) == []

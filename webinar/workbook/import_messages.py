@@ -78,6 +78,8 @@ def row_problem(code: str, params: dict) -> str:
                                           value=value),
         "margin_over_100": lambda: _("A gross margin of %(value)s %% is more than 100 %%.",
                                      value=value),
+        "hours_over_month": lambda: _("%(value)s sales hours a month is more than a month has "
+                                      "(at most %(max)s).", value=value, max=p.get("max")),
         "value_too_long": lambda: _("The cell has %(length)s characters; at most %(max)s fit.",
                                     length=p.get("length"), max=p.get("max_chars")),
         "extra_cells": lambda: _("The row has %(count)s filled cells beyond the last column.",
