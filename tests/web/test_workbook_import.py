@@ -184,3 +184,27 @@ def test_a_billion_sales_hours_is_refused_in_the_preview(app, anna):
     html = response.get_data(as_text=True)
     assert "1000000000 verkoopuren per maand is meer dan een maand heeft" in html
     assert accounts_of(app, wid) == []
+
+
+def test_preview_viewed_twice_reads_the_file_once(app, anna, monkeypatch):
+    """Does looking at the preview again, or changing the columns, not read the file again?"""
+    from webinar.domain import pipeline_import as pi
+
+    calls = []
+    real = pi.parse_import
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pi, "parse_import", counting)
+    wid = start_workbook(anna)
+    response = upload(anna, wid, b"Bedrijfsnaam;Omzet\nEenmaal B.V.;100\n", "eenmaal.csv")
+    assert response.status_code == 302
+    for _ in range(2):
+        page = anna.get(response.headers["Location"])
+        assert "Eenmaal B.V." in page.get_data(as_text=True)
+    anna.get(response.headers["Location"] + "?mapped=1&map-0=name")
+    assert len(calls) == 1
+    confirm(anna, response.headers["Location"])
+    assert [a.name for a in accounts_of(app, wid)] == ["Eenmaal B.V."]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,6 +38,32 @@ FIELD_LABELS = {
 }
 MAX_PROBLEMS_SHOWN = 200
 
+# Parsed previews, so viewing the preview or changing the mapping does not read the file again.
+# Per worker process; keyed by the pending import and a digest of its bytes, so a miss (another
+# worker, a restart) only means parsing once more. Previews are frozen; with_mapping copies.
+_PARSED: OrderedDict[tuple, pi.ImportPreview] = OrderedDict()
+_PARSED_MAX = 2
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed(pending_id: int, content: bytes, preview: pi.ImportPreview | None = None):
+    """The parsed preview of a stored upload (cached); `preview` stores one just made."""
+    locale = str(get_locale())
+    key = (pending_id, locale, hashlib.blake2b(content, digest_size=16).digest())
+    if preview is None:
+        with _PARSED_LOCK:
+            preview = _PARSED.get(key)
+            if preview is not None:
+                _PARSED.move_to_end(key)
+                return preview
+        preview = pi.parse_import(content, locale_hint=locale)
+    with _PARSED_LOCK:
+        _PARSED[key] = preview
+        _PARSED.move_to_end(key)
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return preview
+
 
 def _pipeline_with_error(workbook, form, message: str):
     form.form_errors.append(message)
@@ -58,7 +87,7 @@ def upload(workbook_id: int):
         if len(data) > pi.MAX_FILE_BYTES:
             raise pi.PipelineImportError("file_too_large", size=len(data),
                                          max_bytes=pi.MAX_FILE_BYTES)
-        pi.parse_import(data, locale_hint=str(get_locale()))
+        parsed = pi.parse_import(data, locale_hint=str(get_locale()))
     except pi.PipelineImportError as error:
         return _pipeline_with_error(workbook, form, file_error(error.code, error.params))
     session = db.session()
@@ -70,6 +99,7 @@ def upload(workbook_id: int):
                             content=data)
     session.add(pending)
     session.flush()
+    _parsed(pending.id, data, parsed)
     return redirect(url_for("workbook.import_preview", workbook_id=workbook.id,
                             pending_id=pending.id))
 
@@ -94,7 +124,7 @@ def _chosen_mapping(args, column_count: int) -> dict[int, str] | None:
 
 
 def _read(workbook, pending, args):
-    preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+    preview = _parsed(pending.id, pending.content)
     chosen = _chosen_mapping(args, len(preview.columns))
     if chosen is not None:
         preview = preview.with_mapping(chosen)
@@ -127,7 +157,7 @@ def import_preview(workbook_id: int, pending_id: int):
     try:
         preview = _read(workbook, pending, request.args)
     except pi.PipelineImportError as error:
-        preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+        preview = _parsed(pending.id, pending.content)
         return _render_preview(workbook, pending, preview, file_error(error.code, error.params),
                                422)
     return _render_preview(workbook, pending, preview)
@@ -146,7 +176,7 @@ def import_confirm(workbook_id: int, pending_id: int):
         preview = _read(workbook, pending, request.form)
         drafts = pi.build_accounts(preview, combine_duplicates="combine" in request.form)
     except pi.PipelineImportError as error:
-        preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+        preview = _parsed(pending.id, pending.content)
         return _render_preview(workbook, pending, preview, file_error(error.code, error.params),
                                422)
     try:
