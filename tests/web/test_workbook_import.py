@@ -208,3 +208,18 @@ def test_preview_viewed_twice_reads_the_file_once(app, anna, monkeypatch):
     assert len(calls) == 1
     confirm(anna, response.headers["Location"])
     assert [a.name for a in accounts_of(app, wid)] == ["Eenmaal B.V."]
+
+
+def test_repeated_columns_and_formula_names_are_pointed_out(app, anna):
+    """Does the preview warn about two columns of the same name and names like formulas?"""
+    wid = start_workbook(anna)
+    content = (b"Bedrijfsnaam;Omzet;Omzet\n=HYPERLINK(\"x\");1;2\n<script>x</script>;3;4\n"
+               b"Gewoon B.V.;5;6\n")
+    response = upload(anna, wid, content, "vreemd.csv")
+    html = anna.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Regel 1: de kolommen B, C hebben dezelfde naam" in html
+    assert "Regel 2, kolom “Bedrijfsnaam”" in html
+    assert "Regel 3, kolom “Bedrijfsnaam”" in html
+    assert "<script>x" not in html
+    assert "Regel 4, kolom" not in html
+    assert accounts_of(app, wid) == []

@@ -141,11 +141,38 @@ def _render_preview(workbook, pending, preview, error: str | None = None, status
     rows += [r for r in preview.rows[PREVIEW_ROWS:] if r.line in problem_lines][:MAX_PROBLEMS_SHOWN]
     return render_template(
         "workbook/import_preview.html", workbook=workbook, pending=pending, preview=preview,
+        notices=_notices(preview),
         rows=rows, problem_lines=problem_lines, matched=matched, error=error,
         problems=preview.problems[:MAX_PROBLEMS_SHOWN], row_problem=row_problem,
         fields=pi.FIELDS, field_labels=FIELD_LABELS, form=RevisionForm(revision=workbook.revision),
         step=services.step_info("pipeline"),
     ), status
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+MAX_NOTICES_SHOWN = 50
+
+
+def _notices(preview) -> list[str]:
+    """Warnings that do not block the import: repeated column names, names like formulas."""
+    out = []
+    for notice in preview.notices:
+        if notice.code == "duplicate_header":
+            out.append(_("Line %(line)s: columns %(columns)s have the same name “%(header)s”; "
+                         "choose below which one to use.", line=preview.header_line,
+                         columns=", ".join(notice.params.get("columns", [])),
+                         header=notice.params.get("header", "")))
+    name_column = next((preview.columns[i].header for i, f in preview.mapping.items()
+                        if f == "name" and i < len(preview.columns)), "")
+    for row in preview.rows:
+        name = (row.values.get("name") or "").lstrip()
+        if name.startswith(_FORMULA_START) or "<" in name:
+            out.append(_("Line %(line)s, column “%(column)s”: “%(name)s” looks like a formula "
+                         "or markup; it is stored as plain text.", line=row.line,
+                         column=name_column, name=name[:50]))
+            if len(out) >= MAX_NOTICES_SHOWN:
+                break
+    return out
 
 
 @bp.route("/<int:workbook_id>/import/<int:pending_id>", methods=["GET"])
