@@ -106,7 +106,7 @@ def test_billion_laughs_behind_a_misleading_prolog() -> None:
     prolog = "<!-- <a -->" + "<!--" + "x" * 70_000 + "-->" + fixtures.BILLION_LAUGHS
     sheet = fixtures.sheet_xml(fixtures.BASIC_ROWS, prolog=prolog)
     error = error_of(fixtures.hand_xlsx(sheet))
-    assert (error.code, error.params) == ("xlsx_unsafe_xml", {"part": "workbook"})
+    assert (error.code, error.params) == ("xlsx_unsafe_xml", {"part": "xl/worksheets/sheet1.xml"})
 
 
 def test_prolog_without_root_element() -> None:

@@ -158,3 +158,68 @@ def test_another_users_pending_import_is_not_found(app, client, actions, make_us
     actions.logout()
     actions.login(email="ben@example.nl")
     assert client.get(preview_url).status_code == 404
+
+
+def test_one_very_wide_row_is_refused_naming_the_row(app, anna):
+    """Is a CSV with millions of fields on one line refused quickly, saying which row?"""
+    import time
+
+    wid = start_workbook(anna)
+    wide = b"Company name;Omzet\n" + b";".join([b"1"] * 2_400_000) + b"\n"
+    started = time.perf_counter()
+    response = upload(anna, wid, wide, "wide.csv")
+    assert time.perf_counter() - started < 3
+    assert response.status_code == 422
+    assert "Rij 2 heeft meer dan 256 cellen" in response.get_data(as_text=True)
+    assert accounts_of(app, wid) == []
+
+
+def test_a_billion_sales_hours_is_refused_in_the_preview(app, anna):
+    """Does a file with 1e9 sales hours say so on its line, and import nothing?"""
+    wid = start_workbook(anna)
+    content = b"Bedrijfsnaam;Verkoopuren per maand\nAcme;1000000000\nBeta;12\n"
+    response = upload(anna, wid, content, "uren.csv")
+    if response.status_code == 302:
+        response = anna.get(response.headers["Location"])
+    html = response.get_data(as_text=True)
+    assert "1000000000 verkoopuren per maand is meer dan een maand heeft" in html
+    assert accounts_of(app, wid) == []
+
+
+def test_preview_viewed_twice_reads_the_file_once(app, anna, monkeypatch):
+    """Does looking at the preview again, or changing the columns, not read the file again?"""
+    from webinar.domain import pipeline_import as pi
+
+    calls = []
+    real = pi.parse_import
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pi, "parse_import", counting)
+    wid = start_workbook(anna)
+    response = upload(anna, wid, b"Bedrijfsnaam;Omzet\nEenmaal B.V.;100\n", "eenmaal.csv")
+    assert response.status_code == 302
+    for _ in range(2):
+        page = anna.get(response.headers["Location"])
+        assert "Eenmaal B.V." in page.get_data(as_text=True)
+    anna.get(response.headers["Location"] + "?mapped=1&map-0=name")
+    assert len(calls) == 1
+    confirm(anna, response.headers["Location"])
+    assert [a.name for a in accounts_of(app, wid)] == ["Eenmaal B.V."]
+
+
+def test_repeated_columns_and_formula_names_are_pointed_out(app, anna):
+    """Does the preview warn about two columns of the same name and names like formulas?"""
+    wid = start_workbook(anna)
+    content = (b"Bedrijfsnaam;Omzet;Omzet\n=HYPERLINK(\"x\");1;2\n<script>x</script>;3;4\n"
+               b"Gewoon B.V.;5;6\n")
+    response = upload(anna, wid, content, "vreemd.csv")
+    html = anna.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Regel 1: de kolommen B, C hebben dezelfde naam" in html
+    assert "Regel 2, kolom “Bedrijfsnaam”" in html
+    assert "Regel 3, kolom “Bedrijfsnaam”" in html
+    assert "<script>x" not in html
+    assert "Regel 4, kolom" not in html
+    assert accounts_of(app, wid) == []

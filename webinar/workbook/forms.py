@@ -21,9 +21,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webinar.choices import options
+from webinar.domain.limits import MAX_REVENUE, MAX_SALES_HOURS_PER_MONTH
 from webinar.models.workbook import MAX_VALUE_ELEMENTS
 
-MAX_AMOUNT = 10**11  # € 100 billion a year: anything above is a typo, not a customer
+MAX_AMOUNT = MAX_REVENUE
 FLOAT_SAFE = 2**53
 
 
@@ -134,7 +135,7 @@ class AccountForm(RevisionForm):
                                         message=_l("Use a percentage from -100 to 100."))])
     sales_hours_per_month = DecimalField(
         _l("Sales hours per month"), places=1,
-        validators=[Optional(), InRange(min=0, max=744,
+        validators=[Optional(), InRange(min=0, max=MAX_SALES_HOURS_PER_MONTH,
                                         message=_l("Use a number of hours from 0 to 744."))],
         description=_l("Time sales spends on them in a month. Leave empty when unknown."))
     stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])

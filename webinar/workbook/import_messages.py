@@ -33,6 +33,12 @@ def file_error(code: str, params: dict) -> str:
                                       max=p.get("max_columns")),
         "too_many_rows": lambda: _("The file has more than %(max)s rows. Split it into smaller "
                                    "files.", max=i18n.number(p.get("max_rows"))),
+        "row_too_wide": lambda: _("Row %(line)s has more than %(max)s cells. Remove the empty "
+                                  "or unneeded columns and try again.", line=p.get("line"),
+                                  max=i18n.number(p.get("max_cells"))),
+        "too_many_cells": lambda: _("The file has more than %(max)s cells (reached on row "
+                                    "%(line)s). Split it into smaller files.",
+                                    max=i18n.number(p.get("max_cells")), line=p.get("line")),
         "no_header_row": lambda: _("No row with column names was found. The file needs a header "
                                    "row, for example with “Company name”."),
         "no_data_rows": lambda: _("The file has column names (line %(line)s) but no rows with "
@@ -72,6 +78,8 @@ def row_problem(code: str, params: dict) -> str:
                                           value=value),
         "margin_over_100": lambda: _("A gross margin of %(value)s %% is more than 100 %%.",
                                      value=value),
+        "hours_over_month": lambda: _("%(value)s sales hours a month is more than a month has "
+                                      "(at most %(max)s).", value=value, max=p.get("max")),
         "value_too_long": lambda: _("The cell has %(length)s characters; at most %(max)s fit.",
                                     length=p.get("length"), max=p.get("max_chars")),
         "extra_cells": lambda: _("The row has %(count)s filled cells beyond the last column.",

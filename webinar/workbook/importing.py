@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -35,6 +38,32 @@ FIELD_LABELS = {
 }
 MAX_PROBLEMS_SHOWN = 200
 
+# Parsed previews, so viewing the preview or changing the mapping does not read the file again.
+# Per worker process; keyed by the pending import and a digest of its bytes, so a miss (another
+# worker, a restart) only means parsing once more. Previews are frozen; with_mapping copies.
+_PARSED: OrderedDict[tuple, pi.ImportPreview] = OrderedDict()
+_PARSED_MAX = 2
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed(pending_id: int, content: bytes, preview: pi.ImportPreview | None = None):
+    """The parsed preview of a stored upload (cached); `preview` stores one just made."""
+    locale = str(get_locale())
+    key = (pending_id, locale, hashlib.blake2b(content, digest_size=16).digest())
+    if preview is None:
+        with _PARSED_LOCK:
+            preview = _PARSED.get(key)
+            if preview is not None:
+                _PARSED.move_to_end(key)
+                return preview
+        preview = pi.parse_import(content, locale_hint=locale)
+    with _PARSED_LOCK:
+        _PARSED[key] = preview
+        _PARSED.move_to_end(key)
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return preview
+
 
 def _pipeline_with_error(workbook, form, message: str):
     form.form_errors.append(message)
@@ -58,7 +87,7 @@ def upload(workbook_id: int):
         if len(data) > pi.MAX_FILE_BYTES:
             raise pi.PipelineImportError("file_too_large", size=len(data),
                                          max_bytes=pi.MAX_FILE_BYTES)
-        pi.parse_import(data, locale_hint=str(get_locale()))
+        parsed = pi.parse_import(data, locale_hint=str(get_locale()))
     except pi.PipelineImportError as error:
         return _pipeline_with_error(workbook, form, file_error(error.code, error.params))
     session = db.session()
@@ -70,6 +99,7 @@ def upload(workbook_id: int):
                             content=data)
     session.add(pending)
     session.flush()
+    _parsed(pending.id, data, parsed)
     return redirect(url_for("workbook.import_preview", workbook_id=workbook.id,
                             pending_id=pending.id))
 
@@ -94,7 +124,7 @@ def _chosen_mapping(args, column_count: int) -> dict[int, str] | None:
 
 
 def _read(workbook, pending, args):
-    preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+    preview = _parsed(pending.id, pending.content)
     chosen = _chosen_mapping(args, len(preview.columns))
     if chosen is not None:
         preview = preview.with_mapping(chosen)
@@ -111,11 +141,38 @@ def _render_preview(workbook, pending, preview, error: str | None = None, status
     rows += [r for r in preview.rows[PREVIEW_ROWS:] if r.line in problem_lines][:MAX_PROBLEMS_SHOWN]
     return render_template(
         "workbook/import_preview.html", workbook=workbook, pending=pending, preview=preview,
+        notices=_notices(preview),
         rows=rows, problem_lines=problem_lines, matched=matched, error=error,
         problems=preview.problems[:MAX_PROBLEMS_SHOWN], row_problem=row_problem,
         fields=pi.FIELDS, field_labels=FIELD_LABELS, form=RevisionForm(revision=workbook.revision),
         step=services.step_info("pipeline"),
     ), status
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+MAX_NOTICES_SHOWN = 50
+
+
+def _notices(preview) -> list[str]:
+    """Warnings that do not block the import: repeated column names, names like formulas."""
+    out = []
+    for notice in preview.notices:
+        if notice.code == "duplicate_header":
+            out.append(_("Line %(line)s: columns %(columns)s have the same name “%(header)s”; "
+                         "choose below which one to use.", line=preview.header_line,
+                         columns=", ".join(notice.params.get("columns", [])),
+                         header=notice.params.get("header", "")))
+    name_column = next((preview.columns[i].header for i, f in preview.mapping.items()
+                        if f == "name" and i < len(preview.columns)), "")
+    for row in preview.rows:
+        name = (row.values.get("name") or "").lstrip()
+        if name.startswith(_FORMULA_START) or "<" in name:
+            out.append(_("Line %(line)s, column “%(column)s”: “%(name)s” looks like a formula "
+                         "or markup; it is stored as plain text.", line=row.line,
+                         column=name_column, name=name[:50]))
+            if len(out) >= MAX_NOTICES_SHOWN:
+                break
+    return out
 
 
 @bp.route("/<int:workbook_id>/import/<int:pending_id>", methods=["GET"])
@@ -127,7 +184,7 @@ def import_preview(workbook_id: int, pending_id: int):
     try:
         preview = _read(workbook, pending, request.args)
     except pi.PipelineImportError as error:
-        preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+        preview = _parsed(pending.id, pending.content)
         return _render_preview(workbook, pending, preview, file_error(error.code, error.params),
                                422)
     return _render_preview(workbook, pending, preview)
@@ -146,7 +203,7 @@ def import_confirm(workbook_id: int, pending_id: int):
         preview = _read(workbook, pending, request.form)
         drafts = pi.build_accounts(preview, combine_duplicates="combine" in request.form)
     except pi.PipelineImportError as error:
-        preview = pi.parse_import(pending.content, locale_hint=str(get_locale()))
+        preview = _parsed(pending.id, pending.content)
         return _render_preview(workbook, pending, preview, file_error(error.code, error.params),
                                422)
     try:

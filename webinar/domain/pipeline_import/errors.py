@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "field_too_large": "A cell on line {line} is longer than {max_chars} characters.",
     "too_many_columns": "The table has more than {max_columns} columns.",
     "too_many_rows": "The file has more than {max_rows} rows.",
+    "row_too_wide": "Row {line} has more than {max_cells} cells.",
+    "too_many_cells": "The file has more than {max_cells} cells (reached on row {line}).",
     "no_header_row": "No header row with column names was found.",
     "no_data_rows": "The file has a header row (line {header_line}) but no data rows.",
     # XLSX safety checks, done before any XML is parsed
@@ -49,6 +51,7 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "number_too_large": "{value} is larger than {max}.",
     "negative_not_allowed": "{value} is negative; it cannot be.",
     "margin_over_100": "A margin of {value} % is more than 100 %.",
+    "hours_over_month": "{value} sales hours is more than a month has ({max}).",
     "value_too_long": "The cell has {length} characters; the limit is {max_chars}.",
     "extra_cells": "The row has {count} filled cells beyond the last column.",
 }

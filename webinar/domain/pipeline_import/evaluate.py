@@ -18,6 +18,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
+from ..limits import MAX_SALES_HOURS_PER_MONTH
 from . import limits
 from .model import (
     FIELDS,
@@ -138,6 +139,8 @@ def _numbers(cells, too_long, field, column, decimal_hint, problem):
     for i in too_long:
         values[i] = None
     ceiling = _HUNDRED if scale else limits.MAX_AMOUNT
+    if field == "sales_hours_per_month":
+        ceiling = Decimal(MAX_SALES_HOURS_PER_MONTH)
     for i, token in enumerate(tokens):
         value = values[i]
         if value is None:
@@ -146,11 +149,15 @@ def _numbers(cells, too_long, field, column, decimal_hint, problem):
         elif 0 <= value <= ceiling:
             continue
         code = _number_problem(token, value, scale)
+        if code is None and field == "sales_hours_per_month" and value is not None:
+            code = "hours_over_month"
         if code is None:
             continue
         params = {"value": _text(cells[i]).strip()[:50]}
         if code == "number_too_large":
             params["max"] = str(limits.MAX_AMOUNT)
+        elif code == "hours_over_month":
+            params["max"] = str(MAX_SALES_HOURS_PER_MONTH)
         problem(i, code, **params)
         values[i] = None
     number_format = NumberFormat(

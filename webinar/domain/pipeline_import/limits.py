@@ -5,6 +5,8 @@ from decimal import Decimal
 MAX_FILE_BYTES = 5 * 1024 * 1024  # 5 MiB upload
 MAX_DATA_ROWS = 10_000  # data rows, not counting header, titles, totals, footers, blank lines
 MAX_COLUMNS = 256  # columns in the header row
+MAX_ROW_CELLS = MAX_COLUMNS  # cells (CSV fields, XLSX <c> elements) in any one row
+MAX_TOTAL_CELLS = 500_000  # cells in the whole file (10,000 rows of 50 columns)
 ROW_SLACK = 100  # non-data rows tolerated around the table before reading stops early
 
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024  # sum of the declared sizes of all parts

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .errors import PipelineImportError
-from .limits import MAX_FILE_BYTES
+from .limits import MAX_FILE_BYTES, MAX_ROW_CELLS, MAX_TOTAL_CELLS
 from .model import Cell
 
 # Magic bytes of formats people upload by mistake.
@@ -141,13 +141,21 @@ def read_text(data: bytes) -> Source:
 
 
 class _LineFeed:
-    """Lines for csv.reader that remember where the last one handed out ends."""
+    """Lines for csv.reader that remember where the last one handed out ends.
 
-    __slots__ = ("_lines", "end")
+    Each line's fields are counted (delimiters + 1) before csv.reader builds the row, so a
+    line of millions of fields is refused without ever becoming a list. A delimiter inside
+    quotes counts too: at worst a line of long quoted text is refused as too wide.
+    """
 
-    def __init__(self, text: str) -> None:
+    __slots__ = ("_delimiter", "_lines", "end", "line", "total")
+
+    def __init__(self, text: str, delimiter: str) -> None:
         self._lines = io.StringIO(text, newline="")
+        self._delimiter = delimiter
         self.end = 0
+        self.line = 0
+        self.total = 0
 
     def __iter__(self) -> _LineFeed:
         return self
@@ -157,11 +165,18 @@ class _LineFeed:
         if not line:
             raise StopIteration
         self.end += len(line)
+        self.line += 1
+        fields = line.count(self._delimiter) + 1
+        if fields > MAX_ROW_CELLS:
+            raise PipelineImportError("row_too_wide", line=self.line, max_cells=MAX_ROW_CELLS)
+        self.total += fields
+        if self.total > MAX_TOTAL_CELLS:
+            raise PipelineImportError("too_many_cells", line=self.line, max_cells=MAX_TOTAL_CELLS)
         return line
 
 
 def _read_csv(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
-    feed = _LineFeed(text)
+    feed = _LineFeed(text, delimiter)
     reader = csv.reader(feed, delimiter=delimiter)
     records: list[tuple[int, list[Cell]]] = []
     append = records.append

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import fromstring, iterparse
 
 from . import limits
 from .errors import PipelineImportError
@@ -68,7 +68,54 @@ def _checked(data: bytes) -> Source:
         "externallink" in t.casefold() for t in types
     ):
         raise PipelineImportError("xlsx_external_links")
+    _count_cells(archive, infos)
     return Source("xlsx", None, None, _sheets(data))
+
+
+def _count_cells(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Stream every worksheet's XML and count its cells before openpyxl builds any row.
+
+    openpyxl materialises a whole row at a time, so one row of 600,000 cells would cost
+    hundreds of MB; here each cell element is dropped as soon as it is counted and reading
+    stops at the first row over MAX_ROW_CELLS (or the file over MAX_TOTAL_CELLS).
+    """
+    total = 0
+    for info in infos:
+        name = info.filename.casefold()
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        row_number = row_cells = 0
+        try:
+            with archive.open(info) as part:
+                for event, element in iterparse(part, events=("start", "end")):
+                    tag = element.tag.rpartition("}")[2]
+                    if event == "start":
+                        if tag == "row":
+                            reference = element.get("r", "")
+                            row_number = int(reference) if reference.isdigit() else row_number + 1
+                            row_cells = 0
+                        continue
+                    if tag == "c":
+                        row_cells += 1
+                        total += 1
+                        element.clear()
+                        if row_cells > limits.MAX_ROW_CELLS:
+                            raise PipelineImportError(
+                                "row_too_wide", line=row_number, max_cells=limits.MAX_ROW_CELLS
+                            )
+                        if total > limits.MAX_TOTAL_CELLS:
+                            raise PipelineImportError(
+                                "too_many_cells", line=row_number,
+                                max_cells=limits.MAX_TOTAL_CELLS,
+                            )  # fmt: skip
+                    elif tag == "row":
+                        element.clear()
+        except PipelineImportError:
+            raise
+        except DefusedXmlException:
+            raise PipelineImportError("xlsx_unsafe_xml", part=info.filename[:100]) from None
+        except Exception:  # malformed XML, damaged part
+            raise PipelineImportError("xlsx_corrupt") from None
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
