@@ -164,7 +164,7 @@ def live_cohort(server: Gunicorn) -> tuple[Browser, str]:
                  "/account/login", headers={"X-Forwarded-For": "10.9.9.9"})
     _status, _url, page = trainer.post("/cohorts/new", {
         "name": "Webinar", "starts_on": "2026-03-12", "locale": "en"}, "/cohorts/new")
-    code = re.search(r'id="join-code">([A-Z0-9]{6})<', page).group(1)
+    code = re.search(r'id="join-code">([A-Z0-9]{6,12})<', page).group(1)
     present = f"/live/{code}/present"
     for path, data in ((f"/live/{code}/lesson", {"lesson": "the-70-percent"}),
                        (f"/live/{code}/go", {"to": "1"}),

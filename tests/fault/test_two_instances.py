@@ -53,7 +53,7 @@ ATTENDEES = 40
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database index of this test's own, emptied first
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TRAINER = ("trainer@example.nl", "a-long-secret-1")
-CODE_RE = re.compile(r'id="join-code">([A-Z0-9]{6})<')
+CODE_RE = re.compile(r'id="join-code">([A-Z0-9]{6,12})<')
 # Which port (site) received a request and which instance answered it.
 LOG_FORMAT = "log_format routed '$server_port|$upstream_addr|$status $request_method $uri';"
 NGINX_MAIN = """\

@@ -5,15 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, request
-from limits import parse
-from limits.strategies import MovingWindowRateLimiter
 
-from webinar.extensions import limiter
-
-
-def _limiter() -> MovingWindowRateLimiter:
-    # The limiter's own storage: Redis when REDIS_URL is set, so every worker counts together.
-    return MovingWindowRateLimiter(limiter.storage)
+from webinar import throttle
 
 
 def _keys(email: str) -> list[str]:
@@ -21,13 +14,18 @@ def _keys(email: str) -> list[str]:
     return [f"login-fail/account/{account}", f"login-fail/address/{request.remote_addr}"]
 
 
+def retry_after(email: str) -> int:
+    """Seconds until this account and address may try again; 0 when both have attempts left."""
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    return max(throttle.retry_after(limit, key) for key in _keys(email))
+
+
 def is_blocked(email: str) -> bool:
     """True when the account or the address has used up its failed attempts."""
-    limit = parse(current_app.config["LOGIN_FAILURE_LIMIT"])
-    return any(not _limiter().test(limit, key) for key in _keys(email))
+    return retry_after(email) > 0
 
 
 def record_failure(email: str) -> None:
-    limit = parse(current_app.config["LOGIN_FAILURE_LIMIT"])
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
     for key in _keys(email):
-        _limiter().hit(limit, key)
+        throttle.record_failure(limit, key)

@@ -64,11 +64,15 @@ def login():
     status = 200
     if form.validate_on_submit():
         email = form.email.data
-        if throttle.is_blocked(email):
+        wait = throttle.retry_after(email)
+        if wait:
             form.form_errors.append(
                 _("Too many failed attempts. Wait 15 minutes, or reset your password.")
             )
-            status = 429
+            response = current_app.make_response(
+                (render_template("auth/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(wait)
+            return response
         else:
             user = services.authenticate(email, form.password.data)
             if user is None:

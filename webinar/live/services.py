@@ -24,7 +24,7 @@ from webinar.models._types import utcnow
 
 # No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
 ALPHABET = "ACEFHJKMNPRTWXY34679"
-CODE_LENGTH = 6
+CODE_LENGTH = 8  # 20**8 codes: years of guessing at the failed-code limit
 ONLINE_SECONDS = 10
 PRESENCE_EVERY_SECONDS = 5
 ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"

@@ -19,7 +19,7 @@ from flask import Flask, Response, abort, current_app, request
 from sqlalchemy import create_engine
 
 from webinar.extensions import csrf, limiter
-from webinar.live import bp
+from webinar.live import bp, throttle
 from webinar.live.notify import StateCache
 from webinar.live.services import _STATE_BY_CODE
 from webinar.security import STATIC_HEADERS
@@ -102,9 +102,9 @@ class FastState:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET":
             match = PATH.fullmatch(environ.get("PATH_INFO", ""))
-            if match:
-                status, headers, body = answer(self.reader(match.group(1).upper()),
-                                               environ.get("HTTP_IF_NONE_MATCH"))
+            row = self.reader(match.group(1).upper()) if match else None
+            if row is not None:  # an unknown code goes on to Flask, which counts the failure
+                status, headers, body = answer(row, environ.get("HTTP_IF_NONE_MATCH"))
                 reason = {200: "OK", 304: "Not Modified", 404: "Not Found"}[status]
                 start_response(f"{status} {reason}", headers + self.static)
                 return [body]
@@ -137,5 +137,13 @@ def state(code: str):
     if not PATH.fullmatch(request.path):
         abort(404)
     reader = current_app.extensions["live_state_reader"]
-    status, headers, body = answer(reader(code.upper()), request.headers.get("If-None-Match"))
+    row = reader(code.upper())
+    if row is None:  # a guessed code: counted per address, and refused once blocked
+        wait = throttle.retry_after()
+        if wait:
+            body = b'{"error":"too many wrong codes"}'
+            return Response(body, status=429, headers={"Retry-After": str(wait)},
+                            content_type="application/json")
+        throttle.record_failure()
+    status, headers, body = answer(row, request.headers.get("If-None-Match"))
     return Response(body, status=status, headers=headers)

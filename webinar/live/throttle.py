@@ -1,25 +1,32 @@
-"""Counting wrong join codes per address, in the limiter's storage that all workers share."""
+"""Counting wrong join codes per address, in storage all workers share (Redis or the database).
+
+Only failures count: an office of thousands behind one address joins with the right code as
+fast as it likes, while one address guessing codes is stopped after a few dozen wrong ones.
+"""
 
 from __future__ import annotations
 
 from flask import current_app, request
-from limits import parse
-from limits.strategies import MovingWindowRateLimiter
 
-from webinar.extensions import limiter
+from webinar import throttle
 
 
-def _limit():
-    return parse(current_app.config.get("JOIN_FAILURE_LIMIT", "20 per 10 minutes"))
+def _limit() -> str:
+    return current_app.config.get("JOIN_FAILURE_LIMIT", "30 per 10 minutes")
 
 
 def _key() -> str:
     return f"join-fail/address/{request.remote_addr}"
 
 
+def retry_after() -> int:
+    """Seconds until this address may try a code again; 0 when it is not blocked."""
+    return throttle.retry_after(_limit(), _key())
+
+
 def is_blocked() -> bool:
-    return not MovingWindowRateLimiter(limiter.storage).test(_limit(), _key())
+    return retry_after() > 0
 
 
 def record_failure() -> None:
-    MovingWindowRateLimiter(limiter.storage).hit(_limit(), _key())
+    throttle.record_failure(_limit(), _key())

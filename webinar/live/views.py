@@ -46,7 +46,28 @@ def _helpers() -> dict:
 
 
 def _join_limit() -> str:
-    return current_app.config.get("JOIN_LIMIT", "300 per hour")
+    # A sanity limit only: wrong codes are what is throttled (live/throttle.py). An office of
+    # 2,000 behind one address must get in within a minute.
+    return current_app.config.get("JOIN_LIMIT", "10000 per hour")
+
+
+def _blocked_join_page(form, wait: int):
+    """The join page, refused: too many wrong codes from this address."""
+    form.form_errors.append(_("Too many wrong codes. Wait ten minutes and try again."))
+    response = current_app.make_response((render_template("live/join.html", form=form), 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _unknown_code() -> None:
+    """An unknown code (or one that is not the user's): counted, then 404 or, once blocked, 429."""
+    wait = throttle.retry_after()
+    if not wait:
+        throttle.record_failure()
+        abort(404)
+    response = error_response(429)
+    response.headers["Retry-After"] = str(wait)
+    abort(response)
 
 
 # --- joining ------------------------------------------------------------------------------------
@@ -70,9 +91,9 @@ def join():
     form = JoinCodeForm()
     status = 200
     if form.validate_on_submit():
-        if throttle.is_blocked():
-            form.form_errors.append(_("Too many wrong codes. Wait ten minutes and try again."))
-            return render_template("live/join.html", form=form), 429
+        wait = throttle.retry_after()
+        if wait:
+            return _blocked_join_page(form, wait)
         code = services.normalise_code(form.code.data)
         cohort = services.cohort_by_code(code)
         refusal = _refusal(cohort)
@@ -92,6 +113,9 @@ def join():
 @limiter.limit(_join_limit, methods=["POST"])
 def join_code(code: str):
     """Join a webinar by its link: a name for a guest, one button for a signed-in user."""
+    wait = throttle.retry_after()  # before the code is looked up: a blocked guesser learns nothing
+    if wait:
+        return _blocked_join_page(JoinCodeForm(formdata=None, data={"code": code[:12]}), wait)
     cohort = services.cohort_by_code(code)
     if cohort is not None and _is_owner(cohort):
         return redirect(url_for(".present", code=cohort.join_code))
@@ -145,11 +169,9 @@ def claim():
 def _attendee_cohort(code: str) -> tuple[Cohort, LiveSession]:
     """The cohort and its live session for a member (or its own trainer); others get 404."""
     found = services.attendee_view(code, current_user.id)
-    if found is None:
-        abort(404)
+    if found is None or not (found[2] or _is_owner(found[0])):
+        _unknown_code()
     cohort, live, member = found
-    if not (member or _is_owner(cohort)):
-        abort(404)
     return cohort, live if live is not None else services.live_session(cohort)
 
 
@@ -263,7 +285,7 @@ def _vote_refused(message: str, code: str, status: int = 409):
 def _trainer_cohort(code: str) -> tuple[Cohort, LiveSession]:
     cohort = services.cohort_by_code(code)
     if cohort is None or cohort.trainer_id != current_user.id:
-        abort(404)
+        _unknown_code()
     return cohort, services.live_session(cohort)
 
 

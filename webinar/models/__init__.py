@@ -7,6 +7,7 @@ from webinar.models.lesson import LessonAnswer, LessonProgress
 from webinar.models.live import LivePresence, LiveSession, LiveVote
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
 from webinar.models.team import AgreedCode, FrontDoorLink, WorkbookInvite, WorkbookMember
+from webinar.models.throttle import ThrottleHit
 from webinar.models.user import LoginSession, Role, User
 from webinar.models.workbook import (
     Account,
@@ -23,5 +24,5 @@ __all__ = [
     "LivePresence", "LiveSession", "LiveVote",
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
-    "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember",
+    "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember", "ThrottleHit",
 ]

@@ -22,7 +22,7 @@ class Cohort(Base):
     name: Mapped[str] = mapped_column(String(120))
     starts_on: Mapped[date] = mapped_column(Date)
     locale: Mapped[str] = mapped_column(String(5))
-    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
     joining_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

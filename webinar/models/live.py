@@ -23,7 +23,7 @@ class LiveSession(Base):
         ForeignKey("cohort.id", ondelete="CASCADE"), unique=True
     )
     # Copied from the cohort so the hot state read is one unique-key lookup, without a join.
-    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
     lesson_id: Mapped[str] = mapped_column(String(60))
     step_index: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
