@@ -18,7 +18,7 @@ from webinar.cli import DEMO_JOIN_CODE, DEMO_PASSWORD, DEMO_TRAINER
 from webinar.config import ROOT
 from webinar.frontdoor import services as frontdoor
 from webinar.live import services as live
-from webinar.models import Cohort, PendingImport, Role, User, Workbook
+from webinar.models import Cohort, CohortMember, PendingImport, Role, User, Workbook
 from webinar.models._types import utcnow
 from webinar.plan import services as plan
 from webinar.team import services as team
@@ -46,7 +46,9 @@ def build_world(app, runner, make_user) -> dict:
         cohort.joining_open = True
         anna = auth_services.find_by_email(PARTICIPANT)
         ben = auth_services.find_by_email(COLLEAGUE)
-        anna.shares_results_since = utcnow()
+        session.scalar(select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id,
+            CohortMember.user_id == anna.id)).shares_results_since = utcnow()
         mine = session.scalar(select(Workbook).where(Workbook.owner_id == anna.id))
         theirs = session.scalar(select(Workbook).where(Workbook.owner_id == ben.id))
         accounts = sorted(mine.accounts, key=lambda account: account.id)

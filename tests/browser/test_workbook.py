@@ -82,7 +82,7 @@ def test_import_rate_override_and_insights(page, make_user):
     expect(page.locator(".fit-code")).to_contain_text("voorgesteld")
 
     page.goto(page.url.split("/accounts/")[0] + "/insights")
-    expect(page.get_by_role("heading", name="Waar je verkooputen naartoe gaan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waar je verkoopuren naartoe gaan")).to_be_visible()
     expect(page.get_by_text(re.compile("MSP Associates"))).to_be_visible()
     check_accessibility(page)
 

@@ -28,7 +28,7 @@ SEVENTY = re.compile(r"\b70\s?%|\b70 (?:per ?cent|procent)", re.IGNORECASE)
 EXPECTED_WORKBOOK = {1: {"value"}, 2: {"insights"}, 3: {"criteria"},
                      4: {"criteria", "frontdoor"}, 5: {"team"}, 6: {"pipeline"}}
 DUTCH_TERMS = [
-    (1, "unieke toegevoegde waarde"), (1, "code 3-klant"), (2, "verkoop"), (2, "verkooputen"),
+    (1, "unieke toegevoegde waarde"), (1, "code 3-klant"), (2, "verkoop"), (2, "verkoopuren"),
     (2, "Europese Unie"), (3, "brutowinst"), (3, "brutomarge"), (3, "passingscriteria"),
     (4, "voordeurcheck"), (4, "uitsluiter"), (4, "omzetpotentieel"), (5, "passingscriteria"),
     (5, "handmatige code"), (5, "actieplan"), (6, "klantenlijst"), (6, "acht weken focus"),

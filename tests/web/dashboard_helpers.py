@@ -28,11 +28,8 @@ def add_participant(app, make_user, cohort_id, email, accounts=(), company=None,
     user_id = make_user(email, name=email.split("@")[0].title())
     with app.app_context():
         session = db.session()
-        session.add(CohortMember(cohort_id=cohort_id, user_id=user_id))
-        if consent:
-            from webinar.models import User
-
-            session.get(User, user_id).shares_results_since = utcnow()
+        session.add(CohortMember(cohort_id=cohort_id, user_id=user_id,
+                                 shares_results_since=utcnow() if consent else None))
         workbook = Workbook(owner_id=user_id, cohort_id=cohort_id,
                             company_name=company or f"{email.split('@')[0].title()} BV",
                             scoring={}, steps_done=list(steps))

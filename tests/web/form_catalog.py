@@ -353,7 +353,8 @@ CATALOG: dict[str, Route] = {
     "auth.change_password": Route("a", _one("/account/password", {
         "current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD},
         _auth("ChangePasswordForm")), destructive=True),
-    "auth.consent": Route("a", _one("/account/consent", {"share": "1"}, _auth("ConsentForm"))),
+    "auth.consent": Route("a", _one("/account/consent", lambda w: {
+        "share": "1", "cohort": str(w["cohort"])}, _auth("ConsentForm"))),
     "auth.delete_account": Route("a", _one("/account/delete", {
         "password": PASSWORD, "confirm": "y"}, _auth("DeleteAccountForm")), destructive=True),
     "auth.forgot_password": Route("anonymous", _one("/account/forgot", {

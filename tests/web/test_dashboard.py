@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -31,10 +32,14 @@ from webinar.models._types import utcnow
 THRESHOLD_TEXT = "Median code 3 share of sales hours"
 
 
-def set_consent(client, share: bool):
-    token = csrf_token(client.get("/account/"))
-    response = client.post("/account/consent", data={"csrf_token": token,
-                                                      "share": "1" if share else "0"})
+def set_consent(client, share: bool, cohort_id: int | None = None):
+    """Press the consent button of one cohort on the profile page (the first one by default)."""
+    page = client.get("/account/")
+    if cohort_id is None:
+        cohort_id = int(re.search(r'name="cohort" value="(\d+)"', page.get_data(as_text=True))
+                        .group(1))
+    response = client.post("/account/consent", data={
+        "csrf_token": csrf_token(page), "cohort": str(cohort_id), "share": "1" if share else "0"})
     assert response.status_code == 303
     return response
 

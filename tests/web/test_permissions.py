@@ -18,7 +18,7 @@ from tests.web.live_helpers import join_as_guest
 from webinar import db
 from webinar.lessons import content
 from webinar.live import services as live
-from webinar.models import Account, Cohort, CohortMember, PendingImport, Role, User, Workbook
+from webinar.models import Account, Cohort, CohortMember, PendingImport, Role, Workbook
 from webinar.models._types import utcnow
 
 WHO = ("anonymous", "guest", "participant_a", "participant_b", "trainer_x", "trainer_y", "admin")
@@ -135,9 +135,9 @@ def build_world(app, make_user) -> dict:
             session.flush()
             live.live_session(cohort)
             cohorts[who] = cohort
-        session.get(User, ids["a"]).shares_results_since = utcnow()
         for who in ("a", "b"):
-            session.add(CohortMember(cohort_id=cohorts["x"].id, user_id=ids[who]))
+            session.add(CohortMember(cohort_id=cohorts["x"].id, user_id=ids[who],
+                                     shares_results_since=utcnow() if who == "a" else None))
             workbook = Workbook(owner_id=ids[who], cohort_id=cohorts["x"].id,
                                 company_name=f"Firma {who}", scoring={}, steps_done=["value"])
             session.add(workbook)

@@ -193,7 +193,7 @@ def test_insights_compare_code_3_hours_with_the_benchmark(app, anna):
     assert "MSP Associates" in page and "70%" in page
     assert "5,0 procentpunt" in page
     # 50 % of 30 hours a month for eight weeks: 15 * 12 / 52 * 8 = 27.7 -> 28
-    assert "28 verkooputen" in page
+    assert "28 verkoopuren" in page
     assert "<svg" in page and "<table" in page
 
 

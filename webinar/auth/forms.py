@@ -155,3 +155,4 @@ class ConsentForm(FlaskForm):
     """Give or withdraw consent to show the trainer one's individual results."""
 
     share = HiddenField()
+    cohort = HiddenField()

@@ -6,11 +6,11 @@ import hashlib
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webinar import db
-from webinar.models import Role, User
+from webinar.models import AuditEntry, Role, User
 
 # Checking a password against this keeps the time of a login for an unknown email the same as for
 # a known one, so the login form does not reveal who has an account.
@@ -87,5 +87,8 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def delete_account(user: User) -> None:
+    # The audit log keeps that a look happened, not who was looked at once they are gone.
+    db.session().execute(update(AuditEntry).where(AuditEntry.subject_id == user.id)
+                         .values(subject_name=""))
     db.session().delete(user)
     db.session().flush()

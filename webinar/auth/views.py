@@ -8,8 +8,9 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from webinar import mail
+from webinar import db, mail
 from webinar.auth import bp, data, services, sessions, throttle
 from webinar.auth.forms import (
     ChangePasswordForm,
@@ -22,6 +23,7 @@ from webinar.auth.forms import (
 )
 from webinar.extensions import limiter
 from webinar.links import external_url
+from webinar.models import CohortMember
 from webinar.models._types import utcnow
 from webinar.security import safe_next
 
@@ -139,6 +141,13 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
+def _memberships() -> list[CohortMember]:
+    """My cohorts, each with its trainer, for giving or withdrawing consent per cohort."""
+    return list(db.session().scalars(
+        select(CohortMember).where(CohortMember.user_id == current_user.id)
+        .order_by(CohortMember.joined_at.desc(), CohortMember.id.desc())))
+
+
 @bp.route("/", methods=["GET"])
 @login_required
 def profile():
@@ -148,6 +157,7 @@ def profile():
         password_form=ChangePasswordForm(),
         delete_form=DeleteAccountForm(),
         consent_form=ConsentForm(),
+        memberships=_memberships(),
     )
 
 
@@ -156,16 +166,24 @@ def profile():
 def consent():
     """Give or withdraw consent to show my trainer my individual workbooks and plans."""
     form = ConsentForm()
-    if not form.validate_on_submit() or form.share.data not in ("0", "1"):
+    membership = None
+    if form.validate_on_submit() and form.share.data in ("0", "1") \
+            and (form.cohort.data or "").isdigit() and len(form.cohort.data) < 12:
+        membership = db.session().scalar(select(CohortMember).where(
+            CohortMember.user_id == current_user.id,
+            CohortMember.cohort_id == int(form.cohort.data)))
+    if membership is None:
         flash(_("That did not work. Try again."), "error")
         return redirect(url_for("auth.profile"), 303)
-    user = current_user._get_current_object()
+    trainer = membership.cohort.trainer.display_name
     if form.share.data == "1":
-        user.shares_results_since = user.shares_results_since or utcnow()
-        flash(_("Your trainer can now see your workbooks and plans."), "success")
+        membership.shares_results_since = membership.shares_results_since or utcnow()
+        flash(_("%(trainer)s can now see your workbooks and plans in %(cohort)s.",
+                trainer=trainer, cohort=membership.cohort.name), "success")
     else:
-        user.shares_results_since = None
-        flash(_("Your trainer can no longer see your workbooks and plans."), "info")
+        membership.shares_results_since = None
+        flash(_("%(trainer)s can no longer see your workbooks and plans.", trainer=trainer),
+              "info")
     return redirect(url_for("auth.profile"), 303)
 
 
@@ -198,6 +216,7 @@ def change_password():
     return render_template(
         "auth/profile.html", password_form=form, delete_form=DeleteAccountForm(),
         consent_form=ConsentForm(),
+        memberships=_memberships(),
     ), 422
 
 
@@ -220,4 +239,5 @@ def delete_account():
     return render_template(
         "auth/profile.html", password_form=ChangePasswordForm(), delete_form=form,
         consent_form=ConsentForm(),
+        memberships=_memberships(),
     ), 422

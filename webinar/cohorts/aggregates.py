@@ -95,7 +95,7 @@ def participants(cohort_id: int, workbooks: dict[int, int] | None = None,
     session = db.session()
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)
     people = session.execute(
-        select(User.id, User.display_name, User.is_guest, User.shares_results_since)
+        select(User.id, User.display_name, User.is_guest, CohortMember.shares_results_since)
         .join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort_id)
         .order_by(func.lower(User.display_name), User.id)
@@ -221,18 +221,44 @@ def figures(cohort_id: int) -> dict[int, Figures]:
 class Spread:
     n: int
     median: Decimal
-    low: Decimal  # first quartile
-    high: Decimal  # third quartile
-    minimum: Decimal
-    maximum: Decimal
+    # Quartiles only when each quarter holds MIN_GROUP people; no minimum or maximum ever, as
+    # those are one person's exact figure.
+    low: Decimal | None = None
+    high: Decimal | None = None
 
 
 def spread(values: list[Decimal]) -> Spread | None:
     if len(values) < MIN_GROUP:
         return None
     values = sorted(values)
+    if len(values) < 4 * MIN_GROUP:
+        return Spread(len(values), statistics.median(values))
     low, _, high = statistics.quantiles(values, n=4, method="inclusive")
-    return Spread(len(values), statistics.median(values), low, high, values[0], values[-1])
+    return Spread(len(values), statistics.median(values), low, high)
+
+
+def merged_bins(shares: list[Decimal]) -> list[tuple[int, int, int]]:
+    """Tenths of the code 3 share of hours, neighbours merged until each bin holds MIN_GROUP.
+
+    A bin of one or two people would tell the trainer their exact range; empty tenths stay
+    (they tell nobody anything), and a small last group joins the bin before it.
+    """
+    counts = Counter(min(int(s * 10), 9) for s in shares)
+    bins: list[list[int]] = []  # [first tenth, last tenth, people]
+    start, held = 0, 0
+    for i in range(10):
+        held += counts.get(i, 0)
+        if held >= MIN_GROUP or held == 0:
+            bins.append([start, i, held])
+            start, held = i + 1, 0
+    if held:  # a last group below MIN_GROUP joins the nearest bin that holds people
+        while bins and bins[-1][2] == 0:
+            bins.pop()
+        if bins:
+            bins[-1][1], bins[-1][2] = 9, bins[-1][2] + held
+        else:
+            bins.append([0, 9, held])
+    return [(lo * 10, hi * 10 + 9 if hi < 9 else 100, n) for lo, hi, n in bins]
 
 
 @dataclass
@@ -267,9 +293,7 @@ def aggregates(cohort_id: int, scanned: Scan | None = None) -> Aggregates:
     result.hours_share = spread(list(shares.values()))
     if result.hours_share is not None:
         result.above_benchmark = sum(1 for s in shares.values() if s > BENCHMARK)
-        bins = Counter(min(int(s * 10), 9) for s in shares.values())
-        result.histogram = [(i * 10, i * 10 + 9 if i < 9 else 100, bins.get(i, 0))
-                            for i in range(10)]
+        result.histogram = merged_bins(list(shares.values()))
     _estimates(cohort_id, shares, result)
     _reasons(cohort_id, scanned, result)
     if len(scanned.knockout_workbooks) >= MIN_GROUP:

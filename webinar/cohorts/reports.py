@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from webinar import db
 from webinar.cohorts import aggregates as agg
@@ -72,6 +72,12 @@ def charts(aggregates: agg.Aggregates) -> list[dict]:
     return out
 
 
+def _quartile_rows(topic: str, s: agg.Spread) -> list[tuple]:
+    if s.low is None:
+        return []
+    return [(topic, _("First quartile"), pct(s.low)), (topic, _("Third quartile"), pct(s.high))]
+
+
 def aggregate_rows(aggregates: agg.Aggregates) -> list[tuple[str, str, Decimal | int | None]]:
     """The aggregates as (topic, measure, value) rows, for the exports and the PDF."""
     rows: list[tuple[str, str, Decimal | int | None]] = [
@@ -80,14 +86,11 @@ def aggregate_rows(aggregates: agg.Aggregates) -> list[tuple[str, str, Decimal |
         return rows
     for code, s in aggregates.code_shares.items():
         topic = _("Code %(code)s share of accounts (%%)", code=code)
-        rows += [(topic, _("Median"), pct(s.median)), (topic, _("First quartile"), pct(s.low)),
-                 (topic, _("Third quartile"), pct(s.high))]
+        rows += [(topic, _("Median"), pct(s.median))] + _quartile_rows(topic, s)
     if aggregates.hours_share is not None:
         s, topic = aggregates.hours_share, _("Code 3 share of sales hours (%)")
         rows += [(topic, _("Participants"), s.n), (topic, _("Median"), pct(s.median)),
-                 (topic, _("First quartile"), pct(s.low)),
-                 (topic, _("Third quartile"), pct(s.high)),
-                 (topic, _("Lowest"), pct(s.minimum)), (topic, _("Highest"), pct(s.maximum)),
+                 *_quartile_rows(topic, s),
                  (topic, _("Benchmark (MSP Associates)"), pct(agg.BENCHMARK)),
                  (topic, _("Participants above the benchmark"), aggregates.above_benchmark)]
     if aggregates.estimate is not None:
@@ -128,14 +131,20 @@ def consenting_member(cohort: Cohort, user_id: int) -> User | None:
     return db.session().scalar(
         select(User).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id, User.id == user_id,
-               User.shares_results_since.is_not(None)))
+               CohortMember.shares_results_since.is_not(None)))
+
+
+def _own_or_unlinked(cohort: Cohort):
+    """A trainer sees a workbook only when it is linked to one of their own cohorts (or none)."""
+    own = select(Cohort.id).where(Cohort.trainer_id == cohort.trainer_id)
+    return or_(Workbook.cohort_id.is_(None), Workbook.cohort_id.in_(own))
 
 
 def chosen_workbook(cohort: Cohort, user_id: int) -> Workbook | None:
     chosen = agg.chosen_workbooks(cohort.id)
     return db.session().scalar(
         select(Workbook).join(chosen, chosen.c.workbook_id == Workbook.id)
-        .where(chosen.c.owner_id == user_id))
+        .where(chosen.c.owner_id == user_id, _own_or_unlinked(cohort)))
 
 
 def audit(cohort: Cohort, subjects: list[tuple[int, str]], action: str, what: str) -> None:
@@ -173,7 +182,17 @@ def account_header() -> list[str]:
 
 
 def consented(cohort: Cohort) -> list[agg.Participant]:
-    return [p for p in agg.participants(cohort.id) if p.consents]
+    """The members who consented in this cohort, each with a workbook this trainer may see."""
+    people = [p for p in agg.participants(cohort.id) if p.consents]
+    ids = [p.workbook_id for p in people if p.workbook_id]
+    visible = set()
+    if ids:
+        visible = set(db.session().scalars(
+            select(Workbook.id).where(Workbook.id.in_(ids), _own_or_unlinked(cohort))))
+    for p in people:
+        if p.workbook_id not in visible:
+            p.workbook_id = None
+    return people
 
 
 def participant_rows(cohort: Cohort, people: list[agg.Participant]) -> list[tuple]:
@@ -184,7 +203,7 @@ def participant_rows(cohort: Cohort, people: list[agg.Participant]) -> list[tupl
         .where(Workbook.id.in_([p.workbook_id for p in people if p.workbook_id]))).all())
     rows = []
     for p in people:
-        f = per_person.get(p.user_id)
+        f = per_person.get(p.user_id) if p.workbook_id else None
         step = p.furthest_step
         rows.append((p.name, _("yes") if p.is_guest else _("no"), companies.get(p.workbook_id),
                      stage_label(p.stage), str(step.title) if step else None,
