@@ -3,6 +3,7 @@
 from alembic import context
 
 from webinar.db import make_engine
+from webinar.migrate import compare_type
 from webinar.models import Base
 
 config = context.config
@@ -29,7 +30,7 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        compare_type=compare_type,
     )
     with context.begin_transaction():
         context.run_migrations()

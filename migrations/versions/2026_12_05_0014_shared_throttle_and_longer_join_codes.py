@@ -28,14 +28,26 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name != "postgresql":
         return  # SQLite does not enforce a VARCHAR's length; rebuilding cohort is not worth it
+    _resize_join_codes(sa.String(6), sa.String(12))
+
+
+# The state-change trigger (0013) names join_code, and PostgreSQL alters no column a trigger uses.
+_TRIGGER = """
+    CREATE TRIGGER live_session_state_changed
+    AFTER INSERT OR DELETE OR UPDATE OF version, join_code ON live_session
+    FOR EACH ROW EXECUTE FUNCTION live_state_notify()
+"""
+
+
+def _resize_join_codes(old, new) -> None:
+    op.execute("DROP TRIGGER IF EXISTS live_session_state_changed ON live_session")
     for table in ("cohort", "live_session"):
-        op.alter_column(table, "join_code", existing_type=sa.String(6), type_=sa.String(12),
+        op.alter_column(table, "join_code", existing_type=old, type_=new,
                         existing_nullable=False)
+    op.execute(_TRIGGER)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("cohort", "live_session"):
-            op.alter_column(table, "join_code", existing_type=sa.String(12),
-                            type_=sa.String(6), existing_nullable=False)
+        _resize_join_codes(sa.String(12), sa.String(6))
     op.drop_table("throttle_hit")

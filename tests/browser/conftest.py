@@ -24,7 +24,9 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base  # invite and share links lead back to this server
+    yield base
     server.shutdown()
     thread.join(5)
 

@@ -41,7 +41,7 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
     trainer.fill("input[name=name]", "Webinar verkoopfocus")
     trainer.locator("main form [type=submit]").click()
     code = trainer.locator("#join-code").inner_text().strip()
-    assert len(code) == 6
+    assert len(code) == 8
 
     attendees = []
     for name in ("Sanne", "Joris"):

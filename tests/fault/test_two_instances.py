@@ -417,11 +417,11 @@ def test_app_sees_the_clients_address_and_https_through_nginx(deployment):
     status, headers, _ = trainer.get("/healthz", forged)
     assert status == 200 and headers["Strict-Transport-Security"].startswith("max-age=")
 
-    # Twenty wrong codes from one address, half through each instance: that address is blocked,
-    # whatever X-Forwarded-For it sends; a neighbour at another address is not.
+    # Thirty wrong codes (JOIN_FAILURE_LIMIT) from one address, half through each instance: that
+    # address is blocked, whatever X-Forwarded-For it sends; a neighbour at another address is not.
     guesser_a = deployment.person("a", source="127.0.0.2")
     guesser_b = deployment.person("b", source="127.0.0.2")
-    assert _wrong_codes(guesser_a, 10) + _wrong_codes(guesser_b, 10) == [404] * 20
+    assert _wrong_codes(guesser_a, 15) + _wrong_codes(guesser_b, 15) == [404] * 30
     blocked = deployment.person("public", source="127.0.0.2")
     assert blocked.post("/join", {"code": "ZZZ999"}, "/join", headers=forged)[0] == 429
     assert blocked.post("/join", {"code": code}, "/join")[0] == 429

@@ -7,14 +7,14 @@ from sqlalchemy import select
 from tests.conftest import Actions, csrf_token
 from tests.web.live_helpers import join_as_guest, trainer_with_cohort
 from webinar import db
-from webinar.live.services import ALPHABET
+from webinar.live.services import ALPHABET, CODE_LENGTH
 from webinar.models import Cohort, Role
 
 
 def test_trainer_creates_a_cohort_with_code_link_and_qr(app, make_user):
-    """Does a new cohort get a six-character code, a /j/ link and an inline SVG QR code?"""
+    """Does a new cohort get an eight-character code, a /j/ link and an inline SVG QR code?"""
     trainer, code, cohort_id = trainer_with_cohort(app, make_user)
-    assert len(code) == 6 and set(code) <= set(ALPHABET)
+    assert len(code) == CODE_LENGTH == 8 and set(code) <= set(ALPHABET)
     page = trainer.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
     assert f"/j/{code}" in page
     assert '<svg role="img" viewBox=' in page and "<?xml" not in page and " style=" not in page
@@ -31,7 +31,7 @@ def test_join_codes_avoid_look_alike_characters(app):
 
     with app.app_context():
         codes = {new_join_code() for _ in range(200)}
-    assert all(len(c) == 6 and set(c) <= set(ALPHABET) for c in codes)
+    assert all(len(c) == CODE_LENGTH and set(c) <= set(ALPHABET) for c in codes)
     assert len(codes) > 190
 
 

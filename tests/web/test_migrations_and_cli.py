@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, select
 
 from tests.servers import scratch_postgres_database
 from webinar import db
-from webinar.migrate import downgrade, upgrade
+from webinar.migrate import compare_type, downgrade, upgrade
 from webinar.models import Base, Cohort, User
 
 
@@ -30,7 +30,8 @@ def test_migrations_go_up_to_the_models_and_back_down(tmp_path):
         upgrade(url)
         engine = create_engine(url)
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            context = MigrationContext.configure(conn, opts={"compare_type": compare_type})
+            diff = compare_metadata(context, Base.metadata)
             assert diff == [], f"models and migrations differ on {engine.dialect.name}: {diff}"
             tables = set(inspect(conn).get_table_names())
         assert {"app_user", "cohort", "login_session"} <= tables
