@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.conftest import csrf_token
-from tests.servers import Browser, Gunicorn
+from tests.servers import Browser, Gunicorn, seed_user
 from tests.web.live_helpers import join_as_guest, trainer_with_cohort
 
 CODE_RE = re.compile(r'id="join-code">([A-Z0-9]{6,12})<')
@@ -21,19 +21,12 @@ EN = {"Accept-Language": "en"}
 @pytest.fixture
 def two_workers(tmp_path):
     """Two gunicorn workers on one SQLite database, with no Redis configured."""
-    from webinar import create_app, db
-    from webinar.auth import services
     from webinar.migrate import upgrade
-    from webinar.models import Role
 
     path = tmp_path / "throttle.db"
     url = f"sqlite:///{path}"
     upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "gunicorn-test"})
-    with app.app_context():
-        services.register("trainer@example.nl", "a-long-secret-1", "Trainer", "en", Role.TRAINER)
-        db.session().commit()
-    app.extensions["db_engine"].dispose()
+    seed_user(url, "trainer@example.nl", "a-long-secret-1", role="trainer", name="Trainer")
     server = Gunicorn(url, workers=2, extra_env={"REDIS_URL": ""}).start()
     yield server.base, path
     server.stop()
