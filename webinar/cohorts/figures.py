@@ -99,10 +99,11 @@ def _steps(text: str | None) -> tuple:
     return tuple(json.loads(text)) if text else ()
 
 
-def note_written(workbook_id: int) -> None:
-    """A request changed this workbook: its summary is taken again when the request ends."""
+def note_written(workbook, **_signal) -> None:
+    """A request changed this workbook (the `workbook_written` signal): its summary is taken
+    again when the request ends."""
     if has_request_context():
-        g.setdefault("workbooks_written", set()).add(workbook_id)
+        g.setdefault("workbooks_written", set()).add(workbook.id)
 
 
 def save_pending(error: BaseException | None = None) -> None:

@@ -15,8 +15,7 @@ from webinar.plan import bp, services
 from webinar.plan.forms import DecisionsForm, SnapshotForm
 from webinar.workbook import bp as workbook_bp
 from webinar.workbook import services as workbook_services
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 PAGE_SIZE = 100
 RETRY_AFTER_SECONDS = 60
@@ -87,11 +86,8 @@ def decisions(workbook_id: int):
             if incentive_changed:
                 targets.append("plan:incentive")
             if targets:
-                try:
-                    record(workbook, targets, current_user.id, form.based_on(),
-                           {"what": "decisions", "count": len(changes)})
-                except StaleWrite as error:
-                    return stale(error, workbook)
+                record(workbook, targets, current_user.id, form.based_on(),
+                       {"what": "decisions", "count": len(changes)})
                 for account, own, next_step, existing in changes:
                     services.save_decision(workbook, account, own, next_step, existing)
                 if incentive_changed:
@@ -147,11 +143,8 @@ def reassess(workbook_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            record(workbook, "plan:snapshot", current_user.id, form.based_on(),
-                   {"what": "snapshot"})
-        except StaleWrite as error:
-            return stale(error, workbook)
+        record(workbook, "plan:snapshot", current_user.id, form.based_on(),
+               {"what": "snapshot"})
         snap = services.take_snapshot(workbook, today())
         flash(_("Your eight weeks of focus start on %(date)s.",
                 date=format_date(snap.starts_on, "long")), "success")

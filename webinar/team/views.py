@@ -28,8 +28,7 @@ from webinar.team import bp, services
 from webinar.team.forms import ActionForm, AgreeForm, InviteForm, MemberRoleForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.rating import grid_page, save_one_rating
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 
 def _join_limit() -> str:
@@ -238,11 +237,8 @@ def agree(workbook_id: int, account_id: int):
         flash(_("Choose a code and write down why the team chose it."), "error")
         return redirect(url_for("team.compare", workbook_id=workbook.id,
                                 _anchor=f"account-{account.id}")), 303
-    try:
-        record(workbook, f"account:{account.id}:agreed", current_user.id, form.based_on(),
-               {"what": "override", "name": account.name})
-    except StaleWrite as error:
-        return stale(error, workbook)
+    record(workbook, f"account:{account.id}:agreed", current_user.id, form.based_on(),
+           {"what": "override", "name": account.name})
     services.record_agreed(workbook, account, int(form.code.data), form.note.data.strip(),
                            current_user.id)
     flash(_("The agreed code for %(name)s is recorded.", name=account.name), "success")

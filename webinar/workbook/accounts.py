@@ -11,8 +11,7 @@ from webinar.domain.pipeline_import import match_key
 from webinar.models.workbook import Account
 from webinar.workbook import bp, services
 from webinar.workbook.forms import AccountForm, DeleteForm, ImportForm, OverrideForm
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 ACCOUNT_FIELDS = ("name", "revenue_potential", "gross_margin_pct", "sales_hours_per_month",
                   "stage", "owner_name", "notes")
@@ -52,10 +51,7 @@ def add_account(workbook_id: int):
     workbook = services.own_workbook(workbook_id)
     form = AccountForm()
     if form.validate_on_submit():
-        try:
-            account = _save_account(workbook, None, form)
-        except StaleWrite as error:
-            return stale(error, workbook)
+        account = _save_account(workbook, None, form)
         flash(_("%(name)s is added.", name=account.name), "success")
         return redirect(url_for("workbook.pipeline", workbook_id=workbook.id))
     return render_template("workbook/pipeline.html", workbook=workbook, form=form,
@@ -72,10 +68,7 @@ def edit_account(workbook_id: int, account_id: int):
     if request.method == "GET":
         form.revision.data = workbook.revision
     elif form.validate_on_submit():
-        try:
-            _save_account(workbook, account, form)
-        except StaleWrite as error:
-            return stale(error, workbook)
+        _save_account(workbook, account, form)
         flash(_("%(name)s is saved.", name=account.name), "success")
         return redirect(url_for("workbook.pipeline", workbook_id=workbook.id))
     return render_template("workbook/account_edit.html", workbook=workbook, account=account,
@@ -91,11 +84,8 @@ def delete_account(workbook_id: int, account_id: int):
     account = services.own_account(workbook, account_id)
     form = DeleteForm()
     if form.validate_on_submit():
-        try:
-            record(workbook, f"account:{account.id}", current_user.id, form.based_on(),
-                   {"what": "account_deleted", "name": account.name})
-        except StaleWrite as error:
-            return stale(error, workbook)
+        record(workbook, f"account:{account.id}", current_user.id, form.based_on(),
+               {"what": "account_deleted", "name": account.name})
         db.session().delete(account)
         flash(_("%(name)s is removed.", name=account.name), "success")
     return redirect(url_for("workbook.pipeline", workbook_id=workbook.id))
@@ -114,11 +104,8 @@ def account(workbook_id: int, account_id: int):
         form.override_reason.data = account.override_reason or ""
         form.revision.data = workbook.revision
     elif form.validate_on_submit():
-        try:
-            record(workbook, f"account:{account.id}:override", current_user.id, form.based_on(),
-                   {"what": "override", "name": account.name})
-        except StaleWrite as error:
-            return stale(error, workbook)
+        record(workbook, f"account:{account.id}:override", current_user.id, form.based_on(),
+               {"what": "override", "name": account.name})
         account.override_code = int(form.override_code.data) if form.override_code.data else None
         account.override_reason = (form.override_reason.data.strip()
                                    if account.override_code else None)

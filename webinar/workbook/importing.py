@@ -23,8 +23,7 @@ from webinar.models.workbook import Account, PendingImport
 from webinar.workbook import bp, services
 from webinar.workbook.forms import AccountForm, ImportForm, RevisionForm
 from webinar.workbook.import_messages import file_error, row_problem
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 PREVIEW_ROWS = 50
 FIELD_LABELS = {
@@ -206,11 +205,8 @@ def import_confirm(workbook_id: int, pending_id: int):
         preview = _parsed(pending.id, pending.content)
         return _render_preview(workbook, pending, preview, file_error(error.code, error.params),
                                422)
-    try:
-        record(workbook, "accounts", current_user.id, form.based_on(),
-               {"what": "import", "count": len(drafts)})
-    except StaleWrite as error:
-        return stale(error, workbook)
+    record(workbook, "accounts", current_user.id, form.based_on(),
+           {"what": "import", "count": len(drafts)})
     created, updated = import_drafts(workbook, drafts, update_existing="update" in request.form)
     db.session().delete(pending)
     services.mark_step_done(workbook, "pipeline")

@@ -12,8 +12,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from webinar.choices import options
 from webinar.workbook import bp, services
 from webinar.workbook.forms import RevisionForm
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 # The same choices (and words) as the plan's incentive field, webinar.plan.forms.
 INCENTIVES = (
@@ -54,11 +53,8 @@ def incentives(workbook_id: int):
         form.note.data = workbook.incentive_note
         form.revision.data = workbook.revision
     elif form.validate_on_submit():
-        try:
-            record(workbook, "incentives", current_user.id, form.based_on(),
-                   {"what": "incentives"})
-        except StaleWrite as error:
-            return stale(error, workbook)
+        record(workbook, "incentives", current_user.id, form.based_on(),
+               {"what": "incentives"})
         workbook.incentive = form.incentive.data
         workbook.incentive_note = (form.note.data or "").strip() or None
         services.mark_step_done(workbook, "incentives")

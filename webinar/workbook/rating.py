@@ -13,8 +13,7 @@ from webinar.domain import scoring
 from webinar.models.workbook import Account
 from webinar.workbook import bp, services
 from webinar.workbook.forms import RevisionForm
-from webinar.workbook.revisions import StaleWrite, record
-from webinar.workbook.views import stale
+from webinar.workbook.revisions import record
 
 PAGE_SIZE = 100
 MAX_ID = 2**31 - 1  # the largest id a database integer column holds
@@ -81,11 +80,8 @@ def save_grid(workbook, accounts, rater_id: int, form: RevisionForm):
                 changes.append((account, criterion, value))
     if not changes:
         return 0
-    try:
-        record(workbook, [_target(a.id, c, rater_id) for a, c, _v in changes], rater_id,
-               form.based_on(), {"what": "ratings", "count": len(changes)})
-    except StaleWrite as error:
-        return stale(error, workbook)
+    record(workbook, [_target(a.id, c, rater_id) for a, c, _v in changes], rater_id,
+           form.based_on(), {"what": "ratings", "count": len(changes)})
     settings = services.settings_of(workbook)
     for account, criterion, value in changes:
         services.set_rating(account, rater_id, criterion, value)
@@ -112,15 +108,8 @@ def save_one_rating(workbook, rater_id: int):
     except (TypeError, ValueError, OverflowError):  # OverflowError: int() of 1e309
         return jsonify(error=_("That rating is not valid: use 1 to 5, or leave it empty.")), 400
     account = services.own_account(workbook, account_id)
-    try:
-        revision = record(workbook, _target(account.id, criterion, rater_id), rater_id,
-                          based_on, {"what": "rating", "name": account.name})
-    except StaleWrite as error:
-        return jsonify(
-            error=_("Someone changed this rating in the meantime. Reload the page to see the "
-                    "latest ratings, then make your change again."),
-            revision=error.current_revision,
-        ), 409
+    revision = record(workbook, _target(account.id, criterion, rater_id), rater_id,
+                      based_on, {"what": "rating", "name": account.name})
     services.set_rating(account, rater_id, criterion, value)
     settings = services.settings_of(workbook)
     _ratings, result = services.evaluate(account, settings, rater_id)

@@ -2,22 +2,32 @@
 
 A write is refused only when something it would overwrite changed since that revision; writes to
 other parts (another account, another rater's rating) go through, so a team can work at once.
+
+A refused write raises StaleWrite, which one error handler answers (`webinar.workbook`); a write
+that goes through announces itself with the `workbook_written` signal, so features built on the
+workbook (the cohort dashboard's kept figures) follow it without the workbook knowing them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blinker import Namespace
 from sqlalchemy import select, update
 
 from webinar import db
-from webinar.models.workbook import Workbook, WorkbookChange
+from webinar.models import Workbook, WorkbookChange
+
+signals = Namespace()
+# Sent with the workbook as sender after each write is recorded (still inside the request).
+workbook_written = signals.signal("workbook-written")
 
 
 @dataclass
 class StaleWrite(Exception):
     """The form was based on an old revision and what it changes was changed in the meantime."""
 
+    workbook: Workbook
     current_revision: int
     changes: list[WorkbookChange]
 
@@ -51,12 +61,10 @@ def record(workbook: Workbook, target: str | list[str], user_id: int | None,
         conflicting = [c for c in missed if any(_overlaps(t, c.target) for t in targets)]
         if conflicting:
             session.rollback()
-            raise StaleWrite(new_revision - 1, conflicting)
+            raise StaleWrite(workbook, new_revision - 1, conflicting)
     for each in targets:
         session.add(WorkbookChange(workbook_id=workbook.id, revision=new_revision, target=each,
                                    user_id=user_id, summary=summary or {}))
     workbook.revision = new_revision
-    from webinar.cohorts.figures import note_written  # here: cohorts imports the workbook views
-
-    note_written(workbook.id)
+    workbook_written.send(workbook)
     return new_revision

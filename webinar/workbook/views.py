@@ -10,16 +10,11 @@ from flask_login import current_user, login_required
 
 from webinar import db
 from webinar.domain import scoring
-from webinar.models.workbook import ValueElement, Workbook
+from webinar.models.workbook import ValueElement
 from webinar.workbook import bp, services
 from webinar.workbook.forms import CriteriaForm, NewWorkbookForm, RevisionForm, ValueForm
-from webinar.workbook.revisions import StaleWrite, record
+from webinar.workbook.revisions import record
 from webinar.workbook.steps import STEP_KEYS, STEPS
-
-
-def stale(error: StaleWrite, workbook: Workbook):
-    """Refuse a stale write with the list of what changed since the page was opened."""
-    return render_template("workbook/stale.html", workbook=workbook, error=error), 409
 
 
 @bp.route("/")
@@ -99,10 +94,7 @@ def value(workbook_id: int):
             entry.form.kind.data = element.kind
         form.revision.data = workbook.revision
     elif form.validate_on_submit():
-        try:
-            record(workbook, "value", current_user.id, form.based_on(), {"what": "value"})
-        except StaleWrite as error:
-            return stale(error, workbook)
+        record(workbook, "value", current_user.id, form.based_on(), {"what": "value"})
         workbook.value_elements.clear()
         db.session().flush()
         filled = [e.form for e in form.elements.entries if (e.form.text.data or "").strip()]
@@ -156,11 +148,8 @@ def criteria(workbook_id: int):
         except ValueError as exc:
             form.form_errors.append(services.settings_problem(str(exc)))
         else:
-            try:
-                record(workbook, "criteria", current_user.id, form.based_on(),
-                       {"what": "criteria"})
-            except StaleWrite as error:
-                return stale(error, workbook)
+            record(workbook, "criteria", current_user.id, form.based_on(),
+                   {"what": "criteria"})
             workbook.scoring = settings.to_dict()
             services.refresh_all(workbook)
             services.mark_step_done(workbook, "criteria")
@@ -179,10 +168,7 @@ def reset_criteria(workbook_id: int):
     form = RevisionForm()
     if not form.validate_on_submit():
         return redirect(url_for("workbook.criteria", workbook_id=workbook.id))
-    try:
-        record(workbook, "criteria", current_user.id, form.based_on(), {"what": "criteria"})
-    except StaleWrite as error:
-        return stale(error, workbook)
+    record(workbook, "criteria", current_user.id, form.based_on(), {"what": "criteria"})
     workbook.scoring = scoring.ScoringSettings.default().to_dict()
     services.refresh_all(workbook)
     flash(_("The criteria are back to the defaults."), "success")
