@@ -73,7 +73,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "workbook.account": ("participant",),
     "workbook.criteria": ("participant",),
     "workbook.edit_account": ("participant",),
-    "workbook.frontdoor": ("participant",),
+    "frontdoor.check": ("participant",),
     "workbook.import_preview": ("participant",),
     "workbook.incentives": ("participant",),
     "workbook.index": ("guest", "participant"),

@@ -83,7 +83,7 @@ def test_front_door_check_on_a_phone(browser, live_server, make_user):
         page.goto("/workbook/")
         page.get_by_label("Naam van je bedrijf").fill("Jansen Installaties")
         page.get_by_role("button", name="Begin het werkboek").click()
-        page.goto("/workbook/front-door")
+        page.goto("/front-door/")
         check_accessibility(page)
         page.get_by_label("Bedrijfsnaam").fill("Nieuwe Prospect")
         page.locator("fieldset", has_text="unieke toegevoegde waarde").get_by_label("5").check()

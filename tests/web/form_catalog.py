@@ -39,14 +39,16 @@ from webinar.models import (
     Account,
     Cohort,
     CohortMember,
+    FrontDoorLink,
     LiveSession,
     PendingImport,
     Role,
     User,
     Workbook,
+    WorkbookInvite,
+    WorkbookMember,
 )
 from webinar.models._types import utcnow
-from webinar.models.team import FrontDoorLink, WorkbookInvite, WorkbookMember
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - the world's password
 NEW_PASSWORD = "another-Horse-7-battery"  # noqa: S105
@@ -128,7 +130,7 @@ def build_world(app) -> World:
         session.add(member)
         pending = PendingImport(workbook_id=workbook.id, user_id=ids["a"], filename="x.csv",
                                 content=IMPORT_CSV)
-        from webinar.team.services import new_token
+        from webinar.tokens import new_token
 
         link_token, link_hash = new_token()
         link = FrontDoorLink(workbook_id=workbook.id, token_hash=link_hash, label="Piet",
@@ -461,8 +463,8 @@ CATALOG: dict[str, Route] = {
         lambda w: f"/workbook/{w['workbook']}/accounts/{w['account']}/edit", _new_account,
         _wb("AccountForm")), shown=("name", "stage", "owner_name", "notes"),
         pages=lambda w: [f"/workbook/{w['workbook']}/accounts/{w['account']}/edit"]),
-    "workbook.frontdoor": Route("a", _one(
-        lambda w: f"/workbook/front-door?workbook={w['workbook']}",
+    "frontdoor.check": Route("a", _one(
+        lambda w: f"/front-door/?workbook={w['workbook']}",
         {"company_name": "Prospect BV", "need_fit": "4", "add": "y"}, _f("CheckForm"),
         extra=(Field("check", "bool"), Field("add", "bool"))), shown=("company_name",),
         pages=lambda w: [f"/workbook/{w['workbook']}/pipeline"]),

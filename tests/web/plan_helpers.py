@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from webinar import db
-from webinar.models.workbook import Account, Workbook
+from webinar.models import Account, Workbook
 from webinar.workbook import services
 
 

@@ -10,7 +10,7 @@ from tests.conftest import csrf_token
 from tests.web.team_helpers import logged_in
 from tests.web.workbook_helpers import accounts_of, add_account, post_form, start_workbook
 from webinar import db
-from webinar.models.team import FrontDoorLink
+from webinar.models import FrontDoorLink
 
 LINK_RE = re.compile(r'id="new-link"[^>]*value="http://localhost([^"]+)"')
 SECRET_ACCOUNT = "Geheime Klant Zeldzaam BV"
@@ -41,11 +41,11 @@ def test_owner_checks_a_prospect_and_adds_it(app, make_user):
     """Does my own front-door check give the code with its reasons and add it on request?"""
     owner = logged_in(app, make_user, "owner@example.nl")
     wid = start_workbook(owner)
-    html = check(owner, "/workbook/front-door").get_data(as_text=True)
+    html = check(owner, "/front-door/").get_data(as_text=True)
     assert "Code 1" in html and "100,0" in html
-    knocked = check(owner, "/workbook/front-door", need_fit="2").get_data(as_text=True)
+    knocked = check(owner, "/front-door/", need_fit="2").get_data(as_text=True)
     assert "Code 3" in knocked and "uitsluiter" in knocked.lower()
-    response = check(owner, "/workbook/front-door", add="y")
+    response = check(owner, "/front-door/", add="y")
     assert response.status_code == 302
     [account] = accounts_of(app, wid)
     assert account.name == "Nieuwe Prospect" and account.final_code == 1

@@ -32,9 +32,18 @@ from webinar.domain import scoring
 from webinar.domain.pipeline_import import match_key
 from webinar.extensions import limiter
 from webinar.lessons import content
-from webinar.models import Base, Cohort, LiveSession, User, Workbook
-from webinar.models.plan import Decision
-from webinar.models.workbook import Account, Rating, ValueElement, WorkbookChange
+from webinar.models import (
+    Account,
+    Base,
+    Cohort,
+    Decision,
+    LiveSession,
+    Rating,
+    User,
+    ValueElement,
+    Workbook,
+    WorkbookChange,
+)
 
 # Ten examples a route keep CI within its budget; FUZZ_FORMS_EXAMPLES=200 digs deeper locally.
 SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_FORMS_EXAMPLES", "10")),

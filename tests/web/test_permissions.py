@@ -95,7 +95,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "workbook.criteria": (302, 404, 200, 404, 404, 404, 404),
     "workbook.delete_account": (302, 404, 302, 404, 404, 404, 404),
     "workbook.edit_account": (302, 404, 200, 404, 404, 404, 404),
-    "workbook.frontdoor": (302, 302, 200, 200, 302, 302, 302),
+    "frontdoor.check": (302, 302, 200, 200, 302, 302, 302),
     "workbook.import_confirm": (302, 404, 400, 404, 404, 404, 404),
     "workbook.import_preview": (302, 404, 200, 404, 404, 404, 404),
     "workbook.incentives": (302, 404, 200, 404, 404, 404, 404),

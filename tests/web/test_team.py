@@ -10,8 +10,8 @@ from tests.conftest import csrf_token
 from tests.web.team_helpers import finish, invite, join, logged_in, rate, team_workbook
 from tests.web.workbook_helpers import accounts_of, rate_json, revision_on
 from webinar import db
+from webinar.models import WorkbookInvite
 from webinar.models._types import utcnow
-from webinar.models.team import WorkbookInvite
 
 
 def test_rater_joins_by_link_and_viewer_only_reads(app, make_user):
@@ -159,8 +159,7 @@ def test_strangers_and_raters_cannot_settle(app, make_user):
 
 
 def _member_id(app, wid: int, email: str) -> int:
-    from webinar.models import User
-    from webinar.models.team import WorkbookMember
+    from webinar.models import User, WorkbookMember
 
     with app.app_context():
         return db.session().scalar(

@@ -14,8 +14,7 @@ from tests.web.team_helpers import invite, join, logged_in, team_workbook
 from tests.web.workbook_helpers import accounts_of
 from webinar import db
 from webinar.domain.scoring import CRITERIA
-from webinar.models import User
-from webinar.models.workbook import Rating
+from webinar.models import Rating, User
 
 ACCOUNTS = 6
 

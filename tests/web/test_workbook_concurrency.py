@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import Actions, csrf_token
 from tests.web.workbook_helpers import accounts_of, add_account, revision_on, start_workbook
 from webinar import db
-from webinar.models.workbook import Rating
+from webinar.models import Rating
 
 CLIENTS = 20
 WRITES = 50

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from webinar import db
-from webinar.models.workbook import Account, Workbook
+from webinar.models import Account, Workbook
 
 REVISION_RE = re.compile(r'name="revision" (?:type="hidden" )?value="(\d+)"')
 

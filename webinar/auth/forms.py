@@ -59,7 +59,7 @@ class StrongPassword:
             raise ValidationError(" ".join(str(PASSWORD_MESSAGES[p]) for p in problems))
 
 
-def _email_field(label=None):
+def email_field(label=None):
     return EmailField(
         label or _l("Email address"),
         validators=[
@@ -71,7 +71,7 @@ def _email_field(label=None):
     )
 
 
-def _new_password_fields():
+def new_password_fields():
     password = PasswordField(
         _l("Password"),
         validators=[InputRequired(_l("Choose a password.")), StrongPassword()],
@@ -98,13 +98,13 @@ class RegisterForm(FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = _email_field()
-    password, password_confirm = _new_password_fields()
+    email = email_field()
+    password, password_confirm = new_password_fields()
     submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -118,12 +118,12 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     submit = SubmitField(_l("Send reset link"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = new_password_fields()
     submit = SubmitField(_l("Save new password"))
 
 
@@ -133,7 +133,7 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password, password_confirm = _new_password_fields()
+    password, password_confirm = new_password_fields()
     submit = SubmitField(_l("Change password"))
 
 

@@ -8,8 +8,7 @@ from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import delete, select
 
 from webinar import db
-from webinar.models import LoginSession, User
-from webinar.models._types import utcnow
+from webinar.models import LoginSession, User, utcnow
 
 
 def init_login_manager(manager: LoginManager) -> None:

@@ -23,8 +23,7 @@ from webinar.auth.forms import (
 )
 from webinar.extensions import limiter
 from webinar.links import external_url
-from webinar.models import CohortMember
-from webinar.models._types import utcnow
+from webinar.models import CohortMember, utcnow
 from webinar.security import safe_next
 
 

@@ -14,7 +14,7 @@ from webinar.auth.roles import role_required
 from webinar.cohorts import aggregates as agg
 from webinar.cohorts import bp, reports
 from webinar.cohorts.views import TRAINERS, _own_or_404
-from webinar.plan.services import _css_content, content_disposition, decisions_of
+from webinar.plan.services import content_disposition, css_content, decisions_of
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts as workbook_charts
 from webinar.workbook.insights import code_label
@@ -107,7 +107,7 @@ def report(cohort_id: int):
                "guests": sum(1 for p in people if p.is_guest), "today": date.today(),
                "summary": reports.poll_results(cohort)}
     job = pdf.Job(render_template("pdf/cohort.html", **context),
-                  render_template("pdf/cohort.css", page_label=_css_content(_(
+                  render_template("pdf/cohort.css", page_label=css_content(_(
                       "Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))),
                   current_app.static_folder)
     try:

@@ -9,10 +9,8 @@ from sqlalchemy import select
 from webinar import db
 from webinar.domain import scoring
 from webinar.domain.pipeline_import.text import match_key
-from webinar.models._types import utcnow
-from webinar.models.team import FrontDoorLink
-from webinar.models.workbook import Account, Workbook
-from webinar.team.services import hash_token, new_token
+from webinar.models import Account, FrontDoorLink, Workbook, utcnow
+from webinar.tokens import hash_token, new_token
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from webinar import db
 from webinar.extensions import limiter
 from webinar.frontdoor import bp, services
 from webinar.frontdoor.forms import CheckForm, LinkForm
 from webinar.links import external_url
-from webinar.models.team import FrontDoorLink
+from webinar.models import FrontDoorLink
 from webinar.team.forms import ActionForm
 from webinar.workbook import services as workbook_services
 
@@ -45,6 +45,20 @@ def check_page(workbook, *, may_add: bool, user_id: int | None, action: str, sha
                            value_elements=[e.text for e in workbook.value_elements],
                            form=form, result=result, may_add=may_add, action=action,
                            shared=shared, workbook_id=None if shared else workbook.id), status
+
+
+@bp.route("/front-door/", methods=["GET", "POST"])
+@login_required
+def check():
+    """The front-door check of my latest workbook (or of ?workbook=<id>)."""
+    workbook_id = request.args.get("workbook", type=int)
+    workbook = (workbook_services.own_workbook(workbook_id) if workbook_id
+                else workbook_services.latest_workbook(current_user.id))
+    if workbook is None:
+        flash(_("Start your workbook first: enter your company's name."), "info")
+        return redirect(url_for("workbook.index"))
+    return check_page(workbook, may_add=True, user_id=current_user.id, shared=False,
+                      action=url_for("frontdoor.check", workbook=workbook.id))
 
 
 @bp.route("/check/<token>", methods=["GET", "POST"])

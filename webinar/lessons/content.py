@@ -45,7 +45,7 @@ def step_or_404(lesson: Lesson, step_id: str) -> Step:
 def workbook_url(step: str) -> str:
     """Where a workbook step lives; the front-door check has a page of its own."""
     if step == "frontdoor":
-        return url_for("workbook.frontdoor")
+        return url_for("frontdoor.check")
     return url_for("workbook.step", step=step)
 
 

@@ -16,7 +16,7 @@ from wtforms.validators import ValidationError
 
 from webinar.choices import options
 from webinar.domain.lessons import CLASSIFY_OPTIONS, Step
-from webinar.models.lesson import ANSWER_LENGTH
+from webinar.models import ANSWER_LENGTH
 
 SCALE = ("1", "2", "3", "4", "5")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")

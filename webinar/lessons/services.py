@@ -15,8 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from webinar import db
 from webinar.domain.lessons import Lesson, Step
-from webinar.models import LessonAnswer, LessonProgress
-from webinar.models._types import utcnow
+from webinar.models import LessonAnswer, LessonProgress, utcnow
 
 NOT_STARTED, IN_PROGRESS, DONE = "not-started", "in-progress", "done"
 # Anonymous visitors' answers live in their (signed) session cookie, never in the database.

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from webinar.auth.forms import _email_field, _new_password_fields
+from webinar.auth.forms import email_field, new_password_fields
 
 
 class JoinCodeForm(FlaskForm):
@@ -37,8 +37,8 @@ class JoinConfirmForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    email = _email_field()
-    password, password_confirm = _new_password_fields()
+    email = email_field()
+    password, password_confirm = new_password_fields()
     submit = SubmitField(_l("Keep my account"))
 
 

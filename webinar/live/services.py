@@ -19,8 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webinar import db
 from webinar.domain.lessons import Step
-from webinar.models import Cohort, CohortMember, LivePresence, LiveSession, LiveVote, User
-from webinar.models._types import utcnow
+from webinar.models import Cohort, CohortMember, LivePresence, LiveSession, LiveVote, User, utcnow
 
 # No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
 ALPHABET = "ACEFHJKMNPRTWXY34679"

@@ -1,15 +1,23 @@
 """The app's persistent model; import from here, not from the submodules."""
 
 from webinar.db import Base
+from webinar.models._types import utcnow
 from webinar.models.cohort import Cohort, CohortMember
 from webinar.models.dashboard import AuditEntry, WorkbookFigures
-from webinar.models.lesson import LessonAnswer, LessonProgress
+from webinar.models.frontdoor import FrontDoorLink
+from webinar.models.lesson import ANSWER_LENGTH, LessonAnswer, LessonProgress
 from webinar.models.live import LivePresence, LiveSession, LiveVote
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
-from webinar.models.team import AgreedCode, FrontDoorLink, WorkbookInvite, WorkbookMember
+from webinar.models.team import (
+    ROLE_RATER,
+    AgreedCode,
+    WorkbookInvite,
+    WorkbookMember,
+)
 from webinar.models.throttle import ThrottleHit
 from webinar.models.user import LoginSession, Role, User
 from webinar.models.workbook import (
+    MAX_VALUE_ELEMENTS,
     Account,
     PendingImport,
     Rating,
@@ -25,4 +33,5 @@ __all__ = [
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
     "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember", "ThrottleHit",
+    "utcnow", "ANSWER_LENGTH", "ROLE_RATER", "MAX_VALUE_ELEMENTS",
 ]

@@ -1,10 +1,10 @@
-"""Judging together and the front door: invites, team members, agreed codes, share links."""
+"""Judging together: invites, team members, agreed codes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from webinar.db import Base
@@ -73,20 +73,3 @@ class AgreedCode(Base):
     account: Mapped[Account] = relationship(
         backref=backref("agreed", uselist=False, cascade="all, delete-orphan",
                         passive_deletes=True))
-
-
-class FrontDoorLink(Base):
-    """A revocable link to a workbook's front-door check, for salespeople without an account."""
-
-    __tablename__ = "front_door_link"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workbook_id: Mapped[int] = mapped_column(ForeignKey("workbook.id", ondelete="CASCADE"),
-                                             index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str | None] = mapped_column(String(100))
-    may_add: Mapped[bool] = mapped_column(Boolean, default=False)  # may add to the pipeline
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    workbook: Mapped[Workbook] = relationship()

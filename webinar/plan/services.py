@@ -27,9 +27,15 @@ from webinar import db, pdf
 from webinar.domain import plan as domain
 from webinar.domain import scoring
 from webinar.errors import is_database_busy
-from webinar.models.lesson import LessonAnswer
-from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
-from webinar.models.workbook import Account, Workbook
+from webinar.models import (
+    Account,
+    ActionPlan,
+    Decision,
+    LessonAnswer,
+    PlanPdf,
+    PlanSnapshot,
+    Workbook,
+)
 from webinar.plan import printing
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts
@@ -202,7 +208,7 @@ def take_snapshot(workbook: Workbook, today: date) -> PlanSnapshot:
 # ---------------------------------------------------------------- the PDF
 
 
-def _css_content(label: str) -> str:
+def css_content(label: str) -> str:
     """A CSS ``content`` value for a label with {page} and {pages} in it."""
     parts = re.split(r"(\{page\}|\{pages\})", label)
     out = []
@@ -231,7 +237,7 @@ TOC_MARKER = "<!-- table of contents -->"
 def _job(workbook: Workbook, today: date) -> pdf.Job:
     """The PDF's HTML (rendered once; the variant with a table of contents is a string insert)."""
     context = build(workbook, today, pdf_mode=True)
-    css = render_template("pdf/plan.css", page_label=_css_content(
+    css = render_template("pdf/plan.css", page_label=css_content(
         _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")))
     html = render_template("pdf/plan.html", toc_marker=TOC_MARKER, **context)
     toc = render_template("pdf/_toc.html")

@@ -13,7 +13,6 @@ from webinar import pdf
 from webinar.domain import plan as domain
 from webinar.plan import bp, services
 from webinar.plan.forms import DecisionsForm, SnapshotForm
-from webinar.workbook import bp as workbook_bp
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
 
@@ -23,14 +22,6 @@ RETRY_AFTER_SECONDS = 60
 
 def today() -> date:
     return date.today()
-
-
-@workbook_bp.route("/<int:workbook_id>/plan", endpoint="plan")
-@login_required
-def workbook_plan(workbook_id: int):
-    """Open the action plan step of the workbook."""
-    workbook = workbook_services.own_workbook(workbook_id)
-    return redirect(url_for("plan.decisions", workbook_id=workbook.id))
 
 
 def _read_rows(rows, decisions):

@@ -5,8 +5,6 @@ Plain functions that flush, never commit. The comparison itself is webinar.domai
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,25 +16,23 @@ from sqlalchemy.orm import selectinload
 
 from webinar import db
 from webinar.domain import scoring, team
-from webinar.models._types import utcnow
-from webinar.models.team import ROLE_RATER, AgreedCode, WorkbookInvite, WorkbookMember
-from webinar.models.user import User
-from webinar.models.workbook import Account, Rating, Workbook
+from webinar.models import (
+    ROLE_RATER,
+    Account,
+    AgreedCode,
+    Rating,
+    User,
+    Workbook,
+    WorkbookInvite,
+    WorkbookMember,
+    utcnow,
+)
+from webinar.tokens import hash_token, new_token
 from webinar.workbook import services as workbook_services
 
 INVITE_DAYS = 14
 OWNER = "owner"
 _RANK = {OWNER: 3, ROLE_RATER: 2, "viewer": 1}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A random token for a link, and the hash that is all the database keeps of it."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
 
 
 def member_of(workbook: Workbook, user_id: int) -> WorkbookMember | None:

@@ -22,8 +22,7 @@ from webinar.auth.forms import RegisterForm
 from webinar.domain import scoring
 from webinar.extensions import limiter
 from webinar.links import external_url
-from webinar.models._types import utcnow
-from webinar.models.team import ROLE_RATER, WorkbookInvite
+from webinar.models import ROLE_RATER, WorkbookInvite, utcnow
 from webinar.team import bp, services
 from webinar.team.forms import ActionForm, AgreeForm, InviteForm, MemberRoleForm
 from webinar.workbook import services as workbook_services

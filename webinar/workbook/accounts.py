@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from webinar import db
 from webinar.domain.pipeline_import import match_key
-from webinar.models.workbook import Account
+from webinar.models import Account
 from webinar.workbook import bp, services
 from webinar.workbook.forms import AccountForm, DeleteForm, ImportForm, OverrideForm
 from webinar.workbook.revisions import record

@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from webinar.choices import options
 from webinar.domain.limits import MAX_REVENUE, MAX_SALES_HOURS_PER_MONTH
-from webinar.models.workbook import MAX_VALUE_ELEMENTS
+from webinar.models import MAX_VALUE_ELEMENTS
 
 MAX_AMOUNT = MAX_REVENUE
 FLOAT_SAFE = 2**53

@@ -18,8 +18,7 @@ from webinar import db
 from webinar.domain import pipeline_import as pi
 from webinar.domain import scoring
 from webinar.domain.collector import without_collector
-from webinar.models._types import utcnow
-from webinar.models.workbook import Account, PendingImport
+from webinar.models import Account, PendingImport, utcnow
 from webinar.workbook import bp, services
 from webinar.workbook.forms import AccountForm, ImportForm, RevisionForm
 from webinar.workbook.import_messages import file_error, row_problem

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webinar import db
 from webinar.domain import scoring
-from webinar.models.workbook import Account
+from webinar.models import Account
 from webinar.workbook import bp, services
 from webinar.workbook.forms import RevisionForm
 from webinar.workbook.revisions import record

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from webinar import db
 from webinar.domain import scoring
 from webinar.domain.economics import AccountEconomics, summarise
-from webinar.models.workbook import Account, Rating, Workbook
+from webinar.models import Account, CohortMember, Rating, Workbook
+from webinar.workbook.steps import STEPS
 
 
 def settings_of(workbook: Workbook) -> scoring.ScoringSettings:
@@ -109,8 +110,6 @@ def my_workbooks(user_id: int) -> list[Workbook]:
 
 
 def start_workbook(owner, company_name: str) -> Workbook:
-    from webinar.models.cohort import CohortMember
-
     membership = db.session().scalar(
         select(CohortMember).where(CohortMember.user_id == owner.id)
         .order_by(CohortMember.joined_at.desc()).limit(1))
@@ -123,8 +122,6 @@ def start_workbook(owner, company_name: str) -> Workbook:
 
 
 def step_info(key: str):
-    from webinar.workbook.steps import STEPS
-
     index = next(i for i, s in enumerate(STEPS) if s.key == key)
     return {"step": STEPS[index], "number": index + 1, "total": len(STEPS),
             "previous": STEPS[index - 1] if index else None,

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from webinar import db
 from webinar.domain import scoring
-from webinar.models.workbook import ValueElement
+from webinar.models import ValueElement
 from webinar.workbook import bp, services
 from webinar.workbook.forms import CriteriaForm, NewWorkbookForm, RevisionForm, ValueForm
 from webinar.workbook.revisions import record
@@ -46,7 +46,7 @@ def step(step: str):
         return render_template("errors/error.html", status=404, title=_("Page not found"),
                                text=_("The page does not exist, or it is not yours to see.")), 404
     if step == "frontdoor":
-        return redirect(url_for("workbook.frontdoor"))
+        return redirect(url_for("frontdoor.check"))
     workbook = services.latest_workbook(current_user.id)
     if workbook is None:
         flash(_("Start your workbook first: enter your company's name."), "info")
@@ -58,20 +58,12 @@ def step(step: str):
     return redirect(url_for(f"workbook.{step}", workbook_id=workbook.id))
 
 
-@bp.route("/front-door", methods=["GET", "POST"])
+@bp.route("/<int:workbook_id>/plan", endpoint="plan")
 @login_required
-def frontdoor():
-    """The front-door check of my latest workbook (or of ?workbook=<id>)."""
-    from webinar.frontdoor.views import check_page
-
-    workbook_id = request.args.get("workbook", type=int)
-    workbook = (services.own_workbook(workbook_id) if workbook_id
-                else services.latest_workbook(current_user.id))
-    if workbook is None:
-        flash(_("Start your workbook first: enter your company's name."), "info")
-        return redirect(url_for("workbook.index"))
-    return check_page(workbook, may_add=True, user_id=current_user.id, shared=False,
-                      action=url_for("workbook.frontdoor", workbook=workbook.id))
+def plan(workbook_id: int):
+    """The workbook's last step, the action plan, is the plan feature's decisions page."""
+    workbook = services.own_workbook(workbook_id)
+    return redirect(url_for("plan.decisions", workbook_id=workbook.id))
 
 
 @bp.route("/<int:workbook_id>/")
