@@ -74,9 +74,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)
     security.init_app(app)
+    from webinar import method
     from webinar.links import external_url
 
     app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals.update(method.TEMPLATE_GLOBALS)
 
 
 def register_blueprints(app: Flask) -> None:

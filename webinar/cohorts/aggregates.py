@@ -23,6 +23,7 @@ from webinar.cohorts.figures import among, current_figures
 from webinar.domain.collector import without_collector
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
+from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP
 from webinar.models import (
     CohortMember,
     LessonProgress,
@@ -37,7 +38,6 @@ MIN_GROUP = 5
 # An override reason is shown only when this many participants wrote it (same words, any case).
 MIN_REASON_PARTICIPANTS = 2
 TOP_REASONS = 5
-ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
 STAGES = ("not_started", "in_progress", "done")
 BENCHMARK = BENCHMARK_CODE_3_HOURS_SHARE
 KNOCKOUTS = (KNOCKOUT_NEED, KNOCKOUT_REVENUE)

@@ -14,10 +14,10 @@ from webinar.auth.roles import role_required
 from webinar.cohorts import aggregates as agg
 from webinar.cohorts import bp, reports
 from webinar.cohorts.views import TRAINERS, _own_or_404
+from webinar.method import choice_label, code_label, knockout_label, stage_label
 from webinar.plan.services import content_disposition, css_content, decisions_of
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts as workbook_charts
-from webinar.workbook.insights import code_label
 
 RETRY_AFTER_SECONDS = 60
 
@@ -33,12 +33,12 @@ def dashboard(cohort_id: int):
     return render_template(
         "cohorts/dashboard.html", cohort=cohort, people=people, shown=shown,
         stage=stage if stage in agg.STAGES else None, stages=agg.STAGES,
-        stage_label=reports.stage_label, funnel=agg.funnel(people),
+        stage_label=stage_label, funnel=agg.funnel(people),
         guests=sum(1 for p in people if p.is_guest), aggregates=aggregates,
         charts=reports.charts(aggregates), rows=reports.aggregate_rows(aggregates),
         min_group=agg.MIN_GROUP, summary=reports.poll_results(cohort),
         audit=reports.audit_log(cohort),
-        knockout_label=reports.knockout_label, when=lambda d: format_datetime(d, "short"))
+        knockout_label=knockout_label, when=lambda d: format_datetime(d, "short"))
 
 
 @bp.route("/<int:cohort_id>/participants/<int:user_id>")
@@ -56,8 +56,8 @@ def participant(cohort_id: int, user_id: int):
     return render_template(
         "cohorts/participant.html", cohort=cohort, person=user, workbook=workbook,
         summary=summary, charts=workbook_charts(summary), code_label=code_label,
-        decisions=decisions, choice_label=reports.choice_label,
-        knockout_label=reports.knockout_label, pct=reports.pct)
+        decisions=decisions, choice_label=choice_label,
+        knockout_label=knockout_label, pct=reports.pct)
 
 
 EXPORT_KINDS = ("aggregates", "participants", "accounts")

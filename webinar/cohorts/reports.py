@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from webinar import db
 from webinar.cohorts import aggregates as agg
 from webinar.domain.economics import bar_chart_data
+from webinar.method import choice_label, knockout_label, stage_label
 from webinar.models import Account, AuditEntry, Cohort, CohortMember, Decision, User, Workbook
 
 CHART_WIDTH = 320
@@ -26,22 +27,6 @@ def pct(share: Decimal | None, digits: int = 1) -> Decimal | None:
     if share is None:
         return None
     return (Decimal(share) * 100).quantize(Decimal(1).scaleb(-digits))
-
-
-def stage_label(stage: str) -> str:
-    return {"not_started": _("Not started"), "in_progress": _("In progress"),
-            "done": _("Done")}[stage]
-
-
-def choice_label(choice: str | None) -> str:
-    labels = {"focus": _("Focus"), "limit": _("Keep with limits"), "reprice": _("Re-price"),
-              "handover": _("Hand over"), "stop": _("Stop")}
-    return labels.get(choice, _("The proposal for its code"))
-
-
-def knockout_label(key: str) -> str:
-    return {"need_does_not_fit": _("Their need does not fit our offering"),
-            "revenue_too_small": _("Their revenue potential is too small")}.get(key, key)
 
 
 def charts(aggregates: agg.Aggregates) -> list[dict]:

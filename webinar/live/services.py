@@ -10,10 +10,9 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 
 from flask import current_app
-from sqlalchemy import bindparam, case, event, func, select, update
+from sqlalchemy import case, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -26,7 +25,6 @@ ALPHABET = "ACEFHJKMNPRTWXY34679"
 CODE_LENGTH = 8  # 20**8 codes: years of guessing at the failed-code limit
 ONLINE_SECONDS = 10
 PRESENCE_EVERY_SECONDS = 5
-ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
 DEFAULT_LESSON = "code-1-2-3"
 
 
@@ -103,22 +101,6 @@ def live_session(cohort: Cohort) -> LiveSession:
 
 # --- the hot path -------------------------------------------------------------------------------
 
-_STATE_BY_CODE = select(
-    LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id
-).where(LiveSession.join_code == bindparam("code"))
-
-
-def read_state(code: str) -> tuple[int, int, str, str] | None:
-    """(version, step index, poll state, lesson id) by one unique-key read on a pooled connection.
-
-    No ORM session and no transaction left open: the connection goes back to the pool at once.
-    """
-    with db.engine().connect() as conn:
-        row = conn.execute(_STATE_BY_CODE, {"code": code}).first()
-    return tuple(row) if row is not None else None
-
-
-
 # --- changes the trainer makes ------------------------------------------------------------------
 
 
@@ -152,11 +134,6 @@ def set_lesson(live: LiveSession, lesson_id: str) -> None:
 
 def set_poll(live: LiveSession, state: str) -> None:
     _bump(live.id, poll_state=state)
-
-
-def refresh(live: LiveSession) -> LiveSession:
-    db.session().refresh(live)
-    return live
 
 
 # --- votes --------------------------------------------------------------------------------------
@@ -252,22 +229,6 @@ def tallies(live_id: int) -> dict[tuple[str, str], Counter]:
     for lesson_id, step_id, answer, n in rows:
         out.setdefault((lesson_id, step_id), Counter())[answer] = n
     return out
-
-
-def live_estimate(user_id: int) -> Decimal | None:
-    """The attendee's latest live answer to "what share of your sales time goes to code 3?"."""
-    answer = db.session().scalar(
-        select(LiveVote.answer).where(
-            LiveVote.user_id == user_id, LiveVote.lesson_id == ESTIMATE_LESSON,
-            LiveVote.step_id == ESTIMATE_STEP,
-        ).order_by(LiveVote.updated_at.desc(), LiveVote.id.desc()).limit(1)
-    )
-    if answer is None:
-        return None
-    try:
-        return Decimal(answer)
-    except InvalidOperation:
-        return None
 
 
 # --- presence -----------------------------------------------------------------------------------

@@ -16,16 +16,19 @@ import json
 import re
 
 from flask import Flask, Response, abort, current_app, request
-from sqlalchemy import create_engine
+from sqlalchemy import bindparam, create_engine, select
 
 from webinar.extensions import csrf, limiter
 from webinar.live import bp, throttle
 from webinar.live.notify import StateCache
-from webinar.live.services import _STATE_BY_CODE
+from webinar.models import LiveSession
 from webinar.security import STATIC_HEADERS
 
 PATH = re.compile(r"/live/([A-Za-z0-9]{1,12})/state")
 CACHE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Cookie"))
+_STATE_BY_CODE = select(
+    LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id
+).where(LiveSession.join_code == bindparam("code"))
 
 
 class StateReader:

@@ -27,6 +27,7 @@ from webinar import db, pdf
 from webinar.domain import plan as domain
 from webinar.domain import scoring
 from webinar.errors import is_database_busy
+from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP
 from webinar.models import (
     Account,
     ActionPlan,
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 LIST_LIMIT = 300
 # Bump when the PDF's templates change in a way that should not be served from the cache.
 TEMPLATE_VERSION = "1"
-ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
 
 
 @dataclass

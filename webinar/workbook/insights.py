@@ -9,14 +9,11 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from webinar.domain.economics import bar_chart_data
+from webinar.method import code_label
 from webinar.workbook import bp, services
 
 CHART_WIDTH = 320
 CUT_CHOICES = (25, 50, 75, 100)
-
-
-def code_label(code) -> str:
-    return _("Code %(code)s", code=code) if code in (1, 2, 3) else _("No code yet")
 
 
 def charts(summary) -> list[dict]:

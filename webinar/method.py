@@ -1,0 +1,37 @@
+"""The method's words, said once: codes, knock-outs, decisions, participants' stages and the
+estimate poll. Views, exports, the plan's PDF and the cohort report all take them from here (and
+templates through the globals `webinar.create_app` installs), so a label reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+# The number poll "what share of your sales time goes to code 3?": lesson and step ids.
+ESTIMATE_LESSON, ESTIMATE_STEP = "the-70-percent", "time-share"
+
+
+def code_label(code) -> str:
+    return _("Code %(code)s", code=code) if code in (1, 2, 3) else _("No code yet")
+
+
+def choice_label(choice: str | None) -> str:
+    """A plan decision for an account, or what stands when none is made."""
+    labels = {"focus": _("Focus"), "limit": _("Keep, with limits (less time, a service level)"),
+              "reprice": _("Re-price"), "handover": _("Hand over (a partner, self-service)"),
+              "stop": _("Stop")}
+    return labels.get(choice, _("No decision yet: rate the account first"))
+
+
+def knockout_label(key: str) -> str:
+    return {"need_does_not_fit": _("Their need does not fit our offering"),
+            "revenue_too_small": _("Their revenue potential is too small")}.get(key, key)
+
+
+def stage_label(stage: str) -> str:
+    return {"not_started": _("Not started"), "in_progress": _("In progress"),
+            "done": _("Done")}[stage]
+
+
+TEMPLATE_GLOBALS = {"code_label": code_label, "choice_label": choice_label,
+                    "knockout_label": knockout_label, "stage_label": stage_label}
