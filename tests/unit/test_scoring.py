@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from webinar.domain import scoring
 from webinar.domain.scoring import (
     CRITERIA,
     KNOCKOUT_NEED,
@@ -461,3 +462,19 @@ def test_more_hours_never_rate_better(a, b):
     """Can an account that needs more sales hours ever get a better effort rating?"""
     low, high = sorted((a, b))
     assert rating_from_effort(low) >= rating_from_effort(high)
+
+
+@pytest.mark.parametrize(("settings", "code"), [
+    ({"code_1_min": 40, "code_2_min": 60}, "band_order"),
+    ({"code_1_min": 140}, "band_range"),
+    ({"weights": dict.fromkeys(scoring.CRITERIA, 0)}, "no_weight"),
+    ({"weights": {**dict.fromkeys(scoring.CRITERIA, 1), "need_fit": -1}}, "negative_weight"),
+    ({"revenue_bounds": (5, 4, 3, 2)}, "bounds_increasing"),
+    ({"effort_bounds": (1, 2, 3, 4)}, "bounds_decreasing"),
+    ({"margin_bounds": (10, 20, 30, 145)}, "margin_range"),
+])
+def test_settings_that_do_not_fit_say_which_rule_they_break(settings, code):
+    """A view tells the user what is wrong from the error's code, not from its English text."""
+    with pytest.raises(scoring.SettingsError) as caught:
+        scoring.ScoringSettings(**settings)
+    assert caught.value.code == code

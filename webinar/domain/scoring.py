@@ -33,6 +33,15 @@ CODES = (1, 2, 3)
 BOUNDS = ("revenue_bounds", "margin_bounds", "effort_bounds")
 
 
+class SettingsError(ValueError):
+    """Scoring settings that do not fit together; ``code`` says which rule they break, so a view
+    can say it in the user's language without reading the (English, developer's) message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def to_decimal(value: Any, what: str = "value") -> Decimal:
     """Turn an int, float or Decimal into a finite Decimal (floats via their shortest repr)."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -46,11 +55,13 @@ def to_decimal(value: Any, what: str = "value") -> Decimal:
 def _bounds(values: Any, what: str, increasing: bool) -> tuple[Decimal, ...]:
     bounds = tuple(to_decimal(v, what) for v in values)
     if len(bounds) != 4:
-        raise ValueError(f"{what} needs exactly 4 bounds (for ratings 1 to 4), got {len(bounds)}")
+        raise SettingsError("bound_count", f"{what} needs exactly 4 bounds (for ratings 1 to 4), "
+                                           f"got {len(bounds)}")
     pairs = zip(bounds, bounds[1:], strict=False)
     if not all((a < b) if increasing else (a > b) for a, b in pairs):
         order = "increasing" if increasing else "decreasing"
-        raise ValueError(f"{what} must be strictly {order}: {[str(b) for b in bounds]}")
+        raise SettingsError(f"bounds_{order}",
+                            f"{what} must be strictly {order}: {[str(b) for b in bounds]}")
     return bounds
 
 
@@ -71,24 +82,26 @@ class ScoringSettings:
 
     def __post_init__(self) -> None:
         if set(self.weights) != set(CRITERIA):
-            raise ValueError(f"weights must be given for exactly these criteria: {CRITERIA}")
+            raise SettingsError("weights_criteria",
+                                f"weights must be given for exactly these criteria: {CRITERIA}")
         weights = {c: float(to_decimal(self.weights[c], f"weight of {c}")) for c in CRITERIA}
         if any(w < 0 for w in weights.values()):
-            raise ValueError("weights must not be negative")
+            raise SettingsError("negative_weight", "weights must not be negative")
         if not any(weights.values()):
-            raise ValueError("at least one weight must be above zero")
+            raise SettingsError("no_weight", "at least one weight must be above zero")
         c1 = float(to_decimal(self.code_1_min, "code_1_min"))
         c2 = float(to_decimal(self.code_2_min, "code_2_min"))
         if not (0 <= c1 <= 100 and 0 <= c2 <= 100):
-            raise ValueError("band minimums must lie between 0 and 100")
+            raise SettingsError("band_range", "band minimums must lie between 0 and 100")
         if c2 > c1:
-            raise ValueError("code_2_min must not be above code_1_min")
+            raise SettingsError("band_order", "code_2_min must not be above code_1_min")
         revenue, margin, effort = (_bounds(getattr(self, k), k, increasing=k != "effort_bounds")
                                    for k in BOUNDS)
         if revenue[0] < 0 or effort[-1] < 0:
-            raise ValueError("revenue and effort bounds must not be negative")
+            raise SettingsError("negative_bounds",
+                                "revenue and effort bounds must not be negative")
         if margin[0] < 0 or margin[-1] > 100:
-            raise ValueError("margin_bounds must lie between 0 and 100 %")
+            raise SettingsError("margin_range", "margin_bounds must lie between 0 and 100 %")
         for name, value in (("weights", MappingProxyType(weights)), ("code_1_min", c1),
                             ("code_2_min", c2), ("revenue_bounds", revenue),
                             ("margin_bounds", margin), ("effort_bounds", effort)):
@@ -109,7 +122,7 @@ class ScoringSettings:
         """Build from to_dict() output; missing keys (and missing weights) take the defaults."""
         unknown = set(data) - {"weights", "code_1_min", "code_2_min", *BOUNDS}
         if unknown:
-            raise ValueError(f"unknown scoring settings: {sorted(unknown)}")
+            raise SettingsError("unknown_setting", f"unknown scoring settings: {sorted(unknown)}")
         kwargs = dict(data)
         if "weights" in kwargs:
             kwargs["weights"] = {**dict.fromkeys(CRITERIA, 1.0), **kwargs["weights"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -128,16 +129,17 @@ def step_info(key: str):
             "next": STEPS[index + 1] if index + 1 < len(STEPS) else None}
 
 
-def settings_problem(message: str) -> str:
-    """A domain validation message, said to the user in their language."""
-    from flask_babel import gettext as _
-
-    if "code_2_min" in message:
-        return _("The score for code 2 must not be above the score for code 1.")
-    if "weight" in message:
-        return _("Give at least one criterion a weight above zero.")
-    if "increasing" in message:
-        return _("Each threshold must be higher than the one before it.")
-    if "decreasing" in message:
-        return _("Each number of hours must be lower than the one before it.")
-    return _("These settings do not fit together. Check the numbers.")
+def settings_problem(error: ValueError) -> str:
+    """A domain validation error, said to the user in their language."""
+    messages = {
+        "band_order": _("The score for code 2 must not be above the score for code 1."),
+        "band_range": _("The scores for code 1 and code 2 must lie between 0 and 100."),
+        "no_weight": _("Give at least one criterion a weight above zero."),
+        "negative_weight": _("A weight must not be negative."),
+        "bounds_increasing": _("Each threshold must be higher than the one before it."),
+        "bounds_decreasing": _("Each number of hours must be lower than the one before it."),
+        "negative_bounds": _("Revenue and hours must not be negative."),
+        "margin_range": _("A margin lies between 0 and 100 %."),
+    }
+    fallback = _("These settings do not fit together. Check the numbers.")
+    return messages.get(getattr(error, "code", None), fallback)

@@ -138,7 +138,7 @@ def criteria(workbook_id: int):
         try:
             settings = _settings_from(form)
         except ValueError as exc:
-            form.form_errors.append(services.settings_problem(str(exc)))
+            form.form_errors.append(services.settings_problem(exc))
         else:
             record(workbook, "criteria", current_user.id, form.based_on(),
                    {"what": "criteria"})
