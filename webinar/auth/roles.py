@@ -7,6 +7,11 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from webinar.models import Role
+
+# Who may run cohorts and webinars.
+TRAINERS = (Role.TRAINER.value, Role.ADMIN.value)
+
 
 def role_required(*roles: str):
     """Only signed-in users with one of these roles; others get 403 (anonymous: the login page)."""

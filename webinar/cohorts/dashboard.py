@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webinar import exports, pdf
-from webinar.auth.roles import role_required
+from webinar.auth.roles import TRAINERS, role_required
 from webinar.cohorts import aggregates as agg
 from webinar.cohorts import bp, reports
-from webinar.cohorts.views import TRAINERS, _own_or_404
+from webinar.cohorts.views import _own_or_404
 from webinar.method import choice_label, code_label, knockout_label, stage_label
 from webinar.plan.services import content_disposition, css_content, decisions_of
 from webinar.workbook import services as workbook_services

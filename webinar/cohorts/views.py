@@ -6,14 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webinar.auth.roles import role_required
+from webinar.auth.roles import TRAINERS, role_required
 from webinar.cohorts import bp, services
 from webinar.cohorts.forms import CohortForm, JoiningForm
 from webinar.lessons import content
 from webinar.links import external_url
-from webinar.models import Role
-
-TRAINERS = (Role.TRAINER.value, Role.ADMIN.value)
 
 
 def _own_or_404(cohort_id: int):

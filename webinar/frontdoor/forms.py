@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from webinar.choices import options
-from webinar.workbook.forms import MAX_AMOUNT, InRange
+from webinar.workbook.forms import InRange, hours_field, margin_field, revenue_field
 
 SCALE = [(v, str(v)) for v in range(1, 6)]
 
@@ -21,21 +21,9 @@ class CheckForm(FlaskForm):
         _l("Does their need match our unique added value?"), coerce=int, choices=options(SCALE),
         validators=[InputRequired(_l("Choose 1 to 5: without it there is no code."))],
         description=_l("1: not at all, 5: exactly."))
-    revenue_potential = DecimalField(
-        _l("Revenue potential per year (€)"), places=2,
-        validators=[Optional(), InRange(min=0, max=MAX_AMOUNT,
-                                        message=_l("Use an amount from 0 to 100 billion."))],
-        description=_l("Leave empty when unknown."))
-    gross_margin_pct = DecimalField(
-        _l("Gross margin (%)"), places=1,
-        validators=[Optional(), InRange(min=-100, max=100,
-                                        message=_l("Use a percentage from -100 to 100."))],
-        description=_l("Leave empty when unknown."))
-    sales_hours_per_month = DecimalField(
-        _l("Sales hours per month"), places=1,
-        validators=[Optional(), InRange(min=0, max=744,
-                                        message=_l("Use a number of hours from 0 to 744."))],
-        description=_l("Leave empty when unknown."))
+    revenue_potential = revenue_field(_l("Leave empty when unknown."))
+    gross_margin_pct = margin_field(_l("Leave empty when unknown."))
+    sales_hours_per_month = hours_field(_l("Leave empty when unknown."))
     focus = RadioField(
         _l("Would serving them keep us on our own focus?"), coerce=int, choices=options(SCALE),
         validate_choice=False,

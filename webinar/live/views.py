@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from webinar import db
 from webinar.auth import services as auth_services
 from webinar.auth import sessions
-from webinar.auth.roles import role_required
+from webinar.auth.roles import TRAINERS, role_required
 from webinar.choices import options
 from webinar.errors import error_response, wants_json
 from webinar.extensions import limiter
@@ -35,9 +35,7 @@ from webinar.live.forms import (
     PollForm,
     StepForm,
 )
-from webinar.models import Cohort, LiveSession, Role
-
-TRAINERS = (Role.TRAINER.value, Role.ADMIN.value)
+from webinar.models import Cohort, LiveSession
 
 
 @bp.context_processor

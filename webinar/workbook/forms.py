@@ -21,7 +21,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webinar.choices import options
-from webinar.domain.limits import MAX_REVENUE, MAX_SALES_HOURS_PER_MONTH
+from webinar.domain.limits import (
+    MAX_MARGIN_PCT,
+    MAX_REVENUE,
+    MAX_SALES_HOURS_PER_MONTH,
+    MIN_MARGIN_PCT,
+)
 from webinar.models import MAX_VALUE_ELEMENTS
 
 MAX_AMOUNT = MAX_REVENUE
@@ -120,24 +125,38 @@ class CriteriaForm(RevisionForm):
     submit = SubmitField(_l("Save criteria"))
 
 
+# An account's three numbers, declared once (limits from webinar.domain.limits, which the import
+# uses too) for every form that asks for them: the account form and the front-door check.
+def revenue_field(description=None) -> DecimalField:
+    return DecimalField(
+        _l("Revenue potential per year (€)"), places=2, description=description,
+        validators=[Optional(), InRange(min=0, max=MAX_REVENUE,
+                                        message=_l("Use an amount from 0 to 100 billion."))])
+
+
+def margin_field(description=None) -> DecimalField:
+    return DecimalField(
+        _l("Gross margin (%)"), places=1, description=description,
+        validators=[Optional(), InRange(min=MIN_MARGIN_PCT, max=MAX_MARGIN_PCT,
+                                        message=_l("Use a percentage from -100 to 100."))])
+
+
+def hours_field(description=None) -> DecimalField:
+    return DecimalField(
+        _l("Sales hours per month"), places=1, description=description,
+        validators=[Optional(), InRange(min=0, max=MAX_SALES_HOURS_PER_MONTH,
+                                        message=_l("Use a number of hours from 0 to 744."))])
+
+
 class AccountForm(RevisionForm):
     name = StringField(_l("Company name"), validators=[
         DataRequired(_l("Enter the company's name.")),
         Length(max=200, message=_l("Use at most %(n)s characters.", n=200))])
-    revenue_potential = DecimalField(
-        _l("Revenue potential per year (€)"), places=2,
-        validators=[Optional(), InRange(min=0, max=MAX_AMOUNT,
-                                        message=_l("Use an amount from 0 to 100 billion."))],
-        description=_l("What they could buy from you in a year. Leave empty when unknown."))
-    gross_margin_pct = DecimalField(
-        _l("Gross margin (%)"), places=1,
-        validators=[Optional(), InRange(min=-100, max=100,
-                                        message=_l("Use a percentage from -100 to 100."))])
-    sales_hours_per_month = DecimalField(
-        _l("Sales hours per month"), places=1,
-        validators=[Optional(), InRange(min=0, max=MAX_SALES_HOURS_PER_MONTH,
-                                        message=_l("Use a number of hours from 0 to 744."))],
-        description=_l("Time sales spends on them in a month. Leave empty when unknown."))
+    revenue_potential = revenue_field(
+        _l("What they could buy from you in a year. Leave empty when unknown."))
+    gross_margin_pct = margin_field()
+    sales_hours_per_month = hours_field(
+        _l("Time sales spends on them in a month. Leave empty when unknown."))
     stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])
     owner_name = StringField(_l("Owner in the sales team"), validators=[Optional(),
                                                                         Length(max=100)])
