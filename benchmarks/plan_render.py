@@ -81,7 +81,6 @@ def main() -> None:
     from webinar.migrate import upgrade
     from webinar.models import Cohort, PlanPdf, Role, Workbook
     from webinar.models.workbook import Account
-    from webinar.plan import services
 
     folder = Path(tempfile.mkdtemp(prefix="plan-bench-"))
     url = f"sqlite:///{folder / 'bench.db'}"
@@ -147,12 +146,14 @@ def main() -> None:
     idle = _latencies(probe, 4)
     status = urllib.request.urlopen(probe, timeout=10).status  # noqa: S310 - loopback only
 
+    from webinar.plan import printing
+
     with app.test_request_context(f"/plan/{wid}/plan.pdf"):
         from flask_login import login_user
 
         with app.app_context():
             login_user(db.session().get(Workbook, wid).owner)
-            job = services._job(db.session().get(Workbook, wid), date.today())
+            job = printing.job(db.session().get(Workbook, wid), date.today())
     stop = multiprocessing.get_context("forkserver").Event()
     other = multiprocessing.get_context("forkserver").Process(target=_second_renderer,
                                                               args=(job, stop))

@@ -20,6 +20,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -331,3 +332,15 @@ def shutdown() -> None:
         executor, _executor = _executor, None
     if executor is not None:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def css_content(label: str) -> str:
+    """A CSS ``content`` value for a label with {page} and {pages} in it."""
+    parts = re.split(r"(\{page\}|\{pages\})", label)
+    out = []
+    for part in parts:
+        if part in ("{page}", "{pages}"):
+            out.append(f"counter({part[1:-1]})")
+        elif part:
+            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(out)

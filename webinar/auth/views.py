@@ -21,6 +21,7 @@ from webinar.auth.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from webinar.downloads import content_disposition
 from webinar.extensions import limiter
 from webinar.links import external_url
 from webinar.models import CohortMember, utcnow
@@ -190,8 +191,6 @@ def consent():
 @login_required
 def export_data():
     """Download everything the app holds about me, as JSON."""
-    from webinar.plan.services import content_disposition
-
     body = json.dumps(data.export(current_user._get_current_object()), ensure_ascii=False,
                       indent=1)
     response = Response(body, mimetype="application/json")

@@ -14,12 +14,11 @@ from webinar.auth.roles import TRAINERS, role_required
 from webinar.cohorts import aggregates as agg
 from webinar.cohorts import bp, reports
 from webinar.cohorts.views import _own_or_404
+from webinar.downloads import content_disposition, send_pdf
 from webinar.method import choice_label, code_label, knockout_label, stage_label
-from webinar.plan.services import content_disposition, css_content, decisions_of
+from webinar.plan.services import decisions_of
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts as workbook_charts
-
-RETRY_AFTER_SECONDS = 60
 
 
 @bp.route("/<int:cohort_id>/dashboard")
@@ -107,24 +106,17 @@ def report(cohort_id: int):
                "guests": sum(1 for p in people if p.is_guest), "today": date.today(),
                "summary": reports.poll_results(cohort)}
     job = pdf.Job(render_template("pdf/cohort.html", **context),
-                  render_template("pdf/cohort.css", page_label=css_content(_(
+                  render_template("pdf/cohort.css", page_label=pdf.css_content(_(
                       "Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))),
                   current_app.static_folder)
-    try:
-        result = pdf.render(job, timeout=current_app.config.get("PLAN_RENDER_TIMEOUT", 30),
-                            memory_mb=current_app.config.get("PLAN_RENDER_MEMORY_MB", 1024),
-                            slots=pdf.slots_for(current_app.config, current_app.instance_path))
-    except pdf.RenderUnavailable:
-        response = Response(render_template(
-            "errors/error.html", status=503, title=_("The report is taking too long"),
-            text=_("The report is taking too long; try again in a minute.")), status=503)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    response = Response(result.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(_(
-        "cohort report %(cohort)s %(date)s.pdf", cohort=cohort.name,
-        date=format_date(date.today(), "yyyy-MM-dd")))
-    return response
+    return send_pdf(
+        lambda: pdf.render(job, timeout=current_app.config.get("PLAN_RENDER_TIMEOUT", 30),
+                           memory_mb=current_app.config.get("PLAN_RENDER_MEMORY_MB", 1024),
+                           slots=pdf.slots_for(current_app.config, current_app.instance_path)).pdf,
+        filename=_("cohort report %(cohort)s %(date)s.pdf", cohort=cohort.name,
+                   date=format_date(date.today(), "yyyy-MM-dd")),
+        busy_title=_("The report is taking too long"),
+        busy_text=_("The report is taking too long; try again in a minute."))
 
 
 @bp.route("/my-figures")

@@ -1,4 +1,6 @@
-"""The action plan's HTML, built in the render process rather than in the web worker.
+"""The action plan as a PDF: its HTML, its render and its cache.
+
+The plan's HTML is built in the render process rather than in the web worker.
 
 Reading 200 accounts and running the templates takes about a tenth of a second of Python; in the
 web worker that time holds the interpreter lock its other threads need to answer attendees'
@@ -9,13 +11,26 @@ language and builds the same Job the worker would have built.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from datetime import date, timedelta
 
-from flask import Flask, current_app
-from flask_babel import force_locale, get_translations
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale, format_date, get_locale, get_translations
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webinar import db, pdf
+from webinar.errors import is_database_busy
+from webinar.models import PlanPdf, Workbook
+from webinar.plan import services
 
+log = logging.getLogger(__name__)
+
+# Bump when the PDF's templates change in a way that should not be served from the cache.
+TEMPLATE_VERSION = "1"
 _PICKLABLE = (str, bytes, int, float, bool, type(None), timedelta, list, tuple, dict)
 _apps: dict[tuple, Flask] = {}
 
@@ -28,10 +43,7 @@ def recipe(workbook_id: int, locale: str, today: date) -> pdf.Recipe:
 
 
 def build_job(config: dict, workbook_id: int, locale: str, today: date) -> pdf.Job:
-    """In the render process: the plan's Job, as `services._job` builds it in a request."""
-    from webinar.models import Workbook
-    from webinar.plan import services
-
+    """In the render process: the plan's Job, as `job` builds it in a request."""
     app = _app(config)
     with app.test_request_context("/"), force_locale(locale):
         # This app only builds plans, one at a time: its templates may take the translations
@@ -45,7 +57,7 @@ def build_job(config: dict, workbook_id: int, locale: str, today: date) -> pdf.J
         if workbook is None:
             raise LookupError(f"workbook {workbook_id} is gone")
         try:
-            return services._job(workbook, today)
+            return job(workbook, today)
         finally:
             db.session().rollback()
 
@@ -62,3 +74,82 @@ def _app(config: dict) -> Flask:
             _apps.clear()
         app = _apps[key] = create_app({**config, "LIVE_FAST_STATE": False})
     return app
+
+
+def fingerprint(workbook: Workbook, today: date) -> str:
+    """What goes into the plan besides the workbook's revision."""
+    history = services.snapshots(workbook)
+    cohort = workbook.cohort
+    start = services.starts_on(workbook, today, history[0] if history else None)
+    inputs = [TEMPLATE_VERSION, str(start),
+              len(history), workbook.owner.display_name, cohort.name if cohort else None,
+              cohort.trainer.display_name if cohort else None,
+              str(services.live_estimate(workbook.owner_id))]
+    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+
+
+TOC_MARKER = "<!-- table of contents -->"
+
+
+def job(workbook: Workbook, today: date) -> pdf.Job:
+    """The PDF's HTML (rendered once; the variant with a table of contents is a string insert)."""
+    context = services.build(workbook, today, pdf_mode=True)
+    css = render_template("pdf/plan.css", page_label=pdf.css_content(
+        _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")))
+    html = render_template("pdf/plan.html", toc_marker=TOC_MARKER, **context)
+    toc = render_template("pdf/_toc.html")
+    many = sum(g["count"] for g in context["groups"]) > 25
+    with_toc = html.replace(TOC_MARKER, toc, 1)
+    return pdf.Job(with_toc if many else html, css, current_app.static_folder,
+                   alternate=html if many else with_toc, html_has_toc=many)
+
+
+def cached_pdf(workbook: Workbook, locale: str, stamp: str) -> PlanPdf | None:
+    """The stored plan for this revision and language, when its fingerprint is ``stamp``."""
+    row = db.session().scalar(select(PlanPdf).where(
+        PlanPdf.workbook_id == workbook.id, PlanPdf.revision == workbook.revision,
+        PlanPdf.locale == locale))
+    return row if row is not None and row.fingerprint == stamp else None
+
+
+def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
+    """The plan as PDF bytes and whether it came from the cache; renders and stores on a miss.
+
+    Raises pdf.RenderUnavailable when the render takes too long or fails.
+    """
+    locale = str(get_locale())
+    stamp = fingerprint(workbook, today)
+    hit = cached_pdf(workbook, locale, stamp)
+    if hit is not None:
+        return hit.pdf, True
+    # End the read transaction before the render: it takes seconds, and SQLite refuses a write
+    # from a transaction that began reading before another request committed. The render
+    # process reads the workbook itself, as committed now.
+    db.session().commit()
+    recipe_ = recipe(workbook.id, locale, today)
+    config = current_app.config
+    result = pdf.render(recipe_, timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
+                        memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024),
+                        slots=pdf.slots_for(config, current_app.instance_path))
+    session = db.session()
+    try:
+        with session.begin_nested():
+            session.execute(delete(PlanPdf).where(PlanPdf.workbook_id == workbook.id,
+                                                  PlanPdf.locale == locale))
+            session.add(PlanPdf(workbook_id=workbook.id, revision=workbook.revision,
+                                locale=locale, fingerprint=stamp, pages=result.pages,
+                                pdf=result.pdf))
+    except IntegrityError:
+        pass  # another worker stored the same plan at the same moment
+    except OperationalError as error:
+        if not is_database_busy(error):
+            raise
+        # The plan is rendered; a busy database only means it is rendered again next time.
+        session.rollback()
+        log.warning("plan for workbook %s not cached: database busy", workbook.id)
+    return result.pdf, False
+
+
+def download_name(workbook: Workbook, today: date) -> str:
+    return _("action-plan %(company)s %(date)s.pdf", company=workbook.company_name,
+             date=format_date(today, "yyyy-MM-dd"))

@@ -1,4 +1,5 @@
-"""Plan operations: gather a workbook's plan, save decisions, take snapshots, render and cache PDFs.
+"""Plan operations: gather a workbook's plan, save decisions, take snapshots (the PDF, its
+render and cache: `webinar.plan.printing`).
 
 Plain functions that flush, never commit. The domain core (webinar.domain.plan) does the method;
 this module only reads and writes the models around it.
@@ -6,38 +7,26 @@ this module only reads and writes the models around it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from urllib.parse import quote
 
-from flask import current_app, render_template
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from webinar import db, pdf
+from webinar import db
 from webinar.domain import plan as domain
 from webinar.domain import scoring
-from webinar.errors import is_database_busy
 from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP
 from webinar.models import (
     Account,
     ActionPlan,
     Decision,
     LessonAnswer,
-    PlanPdf,
     PlanSnapshot,
     Workbook,
 )
-from webinar.plan import printing
 from webinar.workbook import services as workbook_services
 from webinar.workbook.insights import charts
 
@@ -45,8 +34,6 @@ log = logging.getLogger(__name__)
 
 # Accounts listed one by one per code in the PDF; beyond that the plan says how many are left out.
 LIST_LIMIT = 300
-# Bump when the PDF's templates change in a way that should not be served from the cache.
-TEMPLATE_VERSION = "1"
 
 
 @dataclass
@@ -203,103 +190,3 @@ def take_snapshot(workbook: Workbook, today: date) -> PlanSnapshot:
     db.session().add(snap)
     db.session().flush()
     return snap
-
-
-# ---------------------------------------------------------------- the PDF
-
-
-def css_content(label: str) -> str:
-    """A CSS ``content`` value for a label with {page} and {pages} in it."""
-    parts = re.split(r"(\{page\}|\{pages\})", label)
-    out = []
-    for part in parts:
-        if part in ("{page}", "{pages}"):
-            out.append(f"counter({part[1:-1]})")
-        elif part:
-            out.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(out)
-
-
-def fingerprint(workbook: Workbook, today: date) -> str:
-    """What goes into the plan besides the workbook's revision."""
-    history = snapshots(workbook)
-    cohort = workbook.cohort
-    inputs = [TEMPLATE_VERSION, str(starts_on(workbook, today, history[0] if history else None)),
-              len(history), workbook.owner.display_name, cohort.name if cohort else None,
-              cohort.trainer.display_name if cohort else None,
-              str(live_estimate(workbook.owner_id))]
-    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
-
-
-TOC_MARKER = "<!-- table of contents -->"
-
-
-def _job(workbook: Workbook, today: date) -> pdf.Job:
-    """The PDF's HTML (rendered once; the variant with a table of contents is a string insert)."""
-    context = build(workbook, today, pdf_mode=True)
-    css = render_template("pdf/plan.css", page_label=css_content(
-        _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")))
-    html = render_template("pdf/plan.html", toc_marker=TOC_MARKER, **context)
-    toc = render_template("pdf/_toc.html")
-    many = sum(g["count"] for g in context["groups"]) > 25
-    with_toc = html.replace(TOC_MARKER, toc, 1)
-    return pdf.Job(with_toc if many else html, css, current_app.static_folder,
-                   alternate=html if many else with_toc, html_has_toc=many)
-
-
-def cached_pdf(workbook: Workbook, locale: str, stamp: str) -> PlanPdf | None:
-    """The stored plan for this revision and language, when its fingerprint is ``stamp``."""
-    row = db.session().scalar(select(PlanPdf).where(
-        PlanPdf.workbook_id == workbook.id, PlanPdf.revision == workbook.revision,
-        PlanPdf.locale == locale))
-    return row if row is not None and row.fingerprint == stamp else None
-
-
-def plan_pdf(workbook: Workbook, today: date) -> tuple[bytes, bool]:
-    """The plan as PDF bytes and whether it came from the cache; renders and stores on a miss.
-
-    Raises pdf.RenderUnavailable when the render takes too long or fails.
-    """
-    locale = str(get_locale())
-    stamp = fingerprint(workbook, today)
-    hit = cached_pdf(workbook, locale, stamp)
-    if hit is not None:
-        return hit.pdf, True
-    # End the read transaction before the render: it takes seconds, and SQLite refuses a write
-    # from a transaction that began reading before another request committed. The render
-    # process reads the workbook itself, as committed now.
-    db.session().commit()
-    job = printing.recipe(workbook.id, locale, today)
-    config = current_app.config
-    result = pdf.render(job, timeout=config.get("PLAN_RENDER_TIMEOUT", 30),
-                        memory_mb=config.get("PLAN_RENDER_MEMORY_MB", 1024),
-                        slots=pdf.slots_for(config, current_app.instance_path))
-    session = db.session()
-    try:
-        with session.begin_nested():
-            session.execute(delete(PlanPdf).where(PlanPdf.workbook_id == workbook.id,
-                                                  PlanPdf.locale == locale))
-            session.add(PlanPdf(workbook_id=workbook.id, revision=workbook.revision,
-                                locale=locale, fingerprint=stamp, pages=result.pages,
-                                pdf=result.pdf))
-    except IntegrityError:
-        pass  # another worker stored the same plan at the same moment
-    except OperationalError as error:
-        if not is_database_busy(error):
-            raise
-        # The plan is rendered; a busy database only means it is rendered again next time.
-        session.rollback()
-        log.warning("plan for workbook %s not cached: database busy", workbook.id)
-    return result.pdf, False
-
-
-def download_name(workbook: Workbook, today: date) -> str:
-    return _("action-plan %(company)s %(date)s.pdf", company=workbook.company_name,
-             date=format_date(today, "yyyy-MM-dd"))
-
-
-def content_disposition(filename: str) -> str:
-    """RFC 6266: an ASCII fallback and the exact name as UTF-8."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_name).strip("-") or "plan.pdf"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

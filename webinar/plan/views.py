@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webinar import pdf
 from webinar.domain import plan as domain
-from webinar.plan import bp, services
+from webinar.downloads import send_pdf
+from webinar.plan import bp, printing, services
 from webinar.plan.forms import DecisionsForm, SnapshotForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
 
 PAGE_SIZE = 100
-RETRY_AFTER_SECONDS = 60
 
 
 def today() -> date:
@@ -110,18 +109,18 @@ def view(workbook_id: int):
 def download(workbook_id: int):
     """Download the action plan as a PDF (from the cache when nothing changed)."""
     workbook = workbook_services.own_workbook(workbook_id)
-    try:
-        body, cached = services.plan_pdf(workbook, today())
-    except pdf.RenderUnavailable:
-        response = Response(render_template(
-            "errors/error.html", status=503, title=_("The plan is taking too long"),
-            text=_("The plan is taking too long; try again in a minute.")), status=503)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = services.content_disposition(
-        services.download_name(workbook, today()))
-    response.headers["X-Plan-Cache"] = "hit" if cached else "miss"
+    served = {}
+
+    def render() -> bytes:
+        body, served["cached"] = printing.plan_pdf(workbook, today())
+        return body
+
+    response = send_pdf(
+        render, filename=printing.download_name(workbook, today()),
+        busy_title=_("The plan is taking too long"),
+        busy_text=_("The plan is taking too long; try again in a minute."))
+    if "cached" in served:
+        response.headers["X-Plan-Cache"] = "hit" if served["cached"] else "miss"
     return response
 
 
