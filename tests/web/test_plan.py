@@ -335,3 +335,27 @@ def test_print_counts_unrated_criteria_per_group_and_gathers_unplanned_focus(app
     for name in ("Hotel Zee", "Drukkerij Bos", "Kapsalon Lief"):
         assert name in gathered, name
     assert "Garage Smit" not in gathered
+
+
+def test_each_pdf_is_in_one_language_whatever_was_rendered_before(app, anna):
+    """Dutch, then English, then Dutch again from the same render process: is every PDF in
+    one language, its contents page, decisions and knock-outs included?"""
+    wid = seed_workbook(app, anna.user_id, [f"Klant {i:02}" for i in range(30)])
+    first = accounts_of(app, wid)[0]
+    assert _decide(anna, wid, {f"choice-{first.id}": "stop"}).status_code == 302
+
+    def plan_in(locale):
+        page = anna.get("/")
+        anna.post("/language", data={"csrf_token": csrf_token(page), "locale": locale})
+        return _text(_pdf(anna, wid)[1])
+
+    dutch_words = ["Inhoud", "Besluit:", "Stoppen", "Uitsluiter:"]
+    english_words = ["Contents", "Decision:", "Stop", "Knock-out:"]
+    dutch, english, dutch_again = plan_in("nl"), plan_in("en"), plan_in("nl")
+    for word in english_words:
+        assert word in english, word
+    for word in dutch_words:
+        assert word in dutch and word in dutch_again, word
+        assert word not in english, word
+    for word in ["Contents", "Decision:", "Knock-out:"]:
+        assert word not in dutch_again, word
