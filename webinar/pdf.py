@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from webinar.domain.collector import without_collector
+from webinar.collector import without_collector
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from sqlalchemy import case, func, select
 
 from webinar import db
 from webinar.cohorts.figures import among, current_figures
-from webinar.domain.collector import without_collector
+from webinar.collector import without_collector
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
 from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP

@@ -15,9 +15,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete, insert, select
 
 from webinar import db
+from webinar.collector import without_collector
 from webinar.domain import pipeline_import as pi
 from webinar.domain import scoring
-from webinar.domain.collector import without_collector
 from webinar.models import Account, PendingImport, utcnow
 from webinar.workbook import bp, services
 from webinar.workbook.forms import AccountForm, ImportForm, RevisionForm
@@ -44,6 +44,7 @@ _PARSED_MAX = 2
 _PARSED_LOCK = threading.Lock()
 
 
+@without_collector  # parsing builds many small objects that live to its end
 def _parsed(pending_id: int, content: bytes, preview: pi.ImportPreview | None = None):
     """The parsed preview of a stored upload (cached); `preview` stores one just made."""
     locale = str(get_locale())
@@ -72,6 +73,7 @@ def _pipeline_with_error(workbook, form, message: str):
 
 @bp.route("/<int:workbook_id>/import", methods=["POST"])
 @login_required
+@without_collector  # parsing builds many small objects that live to its end
 def upload(workbook_id: int):
     """Receive a file, check it can be read, and keep it until the user confirms."""
     workbook = services.own_workbook(workbook_id)
@@ -121,6 +123,7 @@ def _chosen_mapping(args, column_count: int) -> dict[int, str] | None:
     return mapping
 
 
+@without_collector  # parsing builds many small objects that live to its end
 def _read(workbook, pending, args):
     preview = _parsed(pending.id, pending.content)
     chosen = _chosen_mapping(args, len(preview.columns))
@@ -190,6 +193,7 @@ def import_preview(workbook_id: int, pending_id: int):
 
 @bp.route("/<int:workbook_id>/import/<int:pending_id>", methods=["POST"])
 @login_required
+@without_collector  # parsing builds many small objects that live to its end
 def import_confirm(workbook_id: int, pending_id: int):
     """Import every row in one transaction, or nothing."""
     workbook = services.own_workbook(workbook_id)

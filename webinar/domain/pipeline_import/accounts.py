@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..collector import without_collector
 from .errors import PipelineImportError
 from .headers import resolve_mapping
 from .limits import NOTES_MAX_CHARS
@@ -16,7 +15,6 @@ from .text import match_key
 _CENT = Decimal("0.01")
 
 
-@without_collector
 def build_accounts(
     preview: ImportPreview, mapping: Mapping | None = None, combine_duplicates: bool = False
 ) -> list[AccountDraft]:

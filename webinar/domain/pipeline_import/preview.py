@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from ..collector import without_collector
 from .errors import PipelineImportError
 from .evaluate import evaluate
 from .headers import resolve_mapping
@@ -56,7 +55,6 @@ class ImportPreview:
         """Can build_accounts run with this mapping?"""
         return self.name_mapped and not self.problems
 
-    @without_collector
     def with_mapping(self, mapping: Mapping) -> ImportPreview:
         """The same file read with a user-chosen mapping (column -> field or field -> column)."""
         resolved = resolve_mapping(mapping, len(self.columns))
@@ -76,7 +74,6 @@ def _evaluate(table: Table, mapping: dict[int, str], locale_hint: str):
     )
 
 
-@without_collector
 def parse_import(data: bytes, *, locale_hint: str = "nl") -> ImportPreview:
     """Read a CSV/TSV/"Unicode text"/XLSX export; raises only PipelineImportError.
 
