@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from tests.factories import PASSWORD  # noqa: E402
 from webinar import create_app
 from webinar.config import ROOT
 from webinar.extensions import limiter
 from webinar.live import state as live_state
 from webinar.migrate import upgrade
 from webinar.models import Base
-
-PASSWORD = "correct-horse-battery"  # noqa: S105 - a test password
 
 
 def pytest_configure(config):
@@ -141,16 +140,10 @@ def actions(client):
 @pytest.fixture
 def make_user(app):
     """Create a user with a role straight in the database (as the CLI does)."""
-    from webinar import db
-    from webinar.auth import services
-    from webinar.models import Role
+    from tests import factories
 
-    def make(email="anna@example.nl", role=Role.PARTICIPANT, name=None, locale="nl",
-             password=PASSWORD):
-        with app.app_context():
-            user = services.register(email, password, name or email.split("@")[0], locale, role)
-            db.session().commit()
-            return user.id
+    def make(*args, **kwargs):
+        return factories.user(app, *args, **kwargs)
 
     return make
 

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_workbook import log_in
-from tests.web.plan_helpers import seed_workbook
+from tests.factories import seed_workbook
 from webinar import pdf
 
 

@@ -150,7 +150,7 @@ def test_killed_import_is_all_or_nothing_and_retry_imports_once(one_worker):
 
 def test_killed_render_leaves_no_broken_plan_and_no_stray_process(one_worker):
     """If the server dies mid-render, do I get a whole plan on retry, and no leftovers?"""
-    from tests.web.plan_helpers import seed_workbook
+    from tests.factories import seed_workbook
     from webinar import create_app
 
     server = one_worker

@@ -111,7 +111,7 @@ def test_a_plan_rendered_while_the_database_is_locked_is_still_delivered(sqlite_
     """If the database is locked when my rendered plan is to be cached, do I still get my PDF?"""
     from sqlalchemy import create_engine, text
 
-    from tests.web.plan_helpers import seed_workbook
+    from tests.factories import seed_workbook
 
     path, make = sqlite_app
     app = make(500)

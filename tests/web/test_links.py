@@ -175,7 +175,7 @@ def test_csrf_token_from_before_login_is_refused_after(app, make_user):
 
 def test_render_lock_that_cannot_be_opened_gives_503_with_retry_after(app, make_user, tmp_path):
     """When the render slot's lock file cannot be made, do I get 'try again' instead of a 500?"""
-    from tests.web.plan_helpers import seed_workbook
+    from tests.factories import seed_workbook
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the lock folder should be")

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.web.plan_helpers import seed_workbook
+from tests.factories import seed_workbook
 from tests.web.workbook_helpers import accounts_of, rate_json, revision_on, workbook
 from webinar import db, pdf
 from webinar.models import Decision, LessonAnswer, WorkbookChange
