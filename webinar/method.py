@@ -23,6 +23,26 @@ def choice_label(choice: str | None) -> str:
     return labels.get(choice, _("No decision yet: rate the account first"))
 
 
+def criterion_name_label(key: str) -> str:
+    """A fit criterion's full name (criteria step, rating forms)."""
+    return {"need_fit": _("Their need matches our unique added value"),
+            "revenue": _("Revenue potential per year"), "margin": _("Gross margin"),
+            "effort": _("Time and attention they need"),
+            "focus": _("Serving them keeps us on our own focus")}.get(key, "")
+
+
+def criterion_label(key: str) -> str:
+    """A fit criterion's short name (rating grids, reasons, the PDF)."""
+    return {"need_fit": _("Need fits"), "revenue": _("Revenue"), "margin": _("Margin"),
+            "effort": _("Effort"), "focus": _("Focus")}.get(key, "")
+
+
+def knockout_reason(key: str) -> str:
+    """A knock-out as a reason beside an account: "Knock-out: ..."."""
+    return {"need_does_not_fit": _("Knock-out: their need does not fit our offering"),
+            "revenue_too_small": _("Knock-out: their revenue potential is too small")}.get(key, "")
+
+
 def knockout_label(key: str) -> str:
     return {"need_does_not_fit": _("Their need does not fit our offering"),
             "revenue_too_small": _("Their revenue potential is too small")}.get(key, key)
@@ -34,4 +54,6 @@ def stage_label(stage: str) -> str:
 
 
 TEMPLATE_GLOBALS = {"code_label": code_label, "choice_label": choice_label,
-                    "knockout_label": knockout_label, "stage_label": stage_label}
+                    "criterion_label": criterion_label,
+                    "criterion_name_label": criterion_name_label, "knockout_label": knockout_label,
+                    "knockout_reason": knockout_reason, "stage_label": stage_label}
