@@ -376,3 +376,30 @@ def test_a_write_keeps_the_workbook_summary_without_a_look(app, make_user):
         # Alpha (code 1) moved to code 3 beside Gamma; Beta stays code 2.
         assert (kept.code_1, kept.code_2, kept.code_3) == (0, 1, 2)
         assert kept.reasons == {"wants a discount on everything": 1}
+
+
+def test_pdf_report_prints_counts_whole_and_answers_as_attendees_saw_them(app, make_user):
+    """Does the report say "5", not "5,0", and the poll's option labels instead of their keys?"""
+    from pypdf import PdfReader
+
+    _, cohort_id, people = cohort_of(app, make_user, 5)
+    with app.app_context():
+        session = db.session()
+        live = LiveSession(cohort_id=cohort_id, join_code="XXXXX2", lesson_id="three-consequences")
+        session.add(live)
+        session.flush()
+        for (user_id, _wid), answer in zip(people, ["time", "time", "profit", "time", "focus"],
+                                           strict=True):
+            session.add(LiveVote(live_session_id=live.id, lesson_id="three-consequences",
+                                 step_id="which-consequence", user_id=user_id, answer=answer))
+            session.add(LiveVote(live_session_id=live.id, lesson_id="code-1-2-3",
+                                 step_id="example-installer", user_id=user_id, answer="3"))
+        session.commit()
+    response = logged_in(app, "x@example.nl").get(f"/cohorts/{cohort_id}/report.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    flat = " ".join(text.split())
+    assert "Tijd en aandacht gaan naar de verkeerde klanten: 3" in flat
+    assert "Code 3: 5" in flat
+    assert "× " not in flat and "time" not in flat.split()
+    # every participant's Gamma is a code 3 with a knock-out on revenue: five accounts
+    assert re.search(r"Hun omzetpotentieel is te klein 5(?![,\d])", flat), flat

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from webinar import db
 from webinar.cohorts import aggregates as agg
 from webinar.domain.economics import bar_chart_data
-from webinar.method import choice_label, knockout_label, stage_label
+from webinar.method import choice_label, code_label, knockout_label, stage_label
 from webinar.models import Account, AuditEntry, Cohort, CohortMember, Decision, User, Workbook
 
 CHART_WIDTH = 320
@@ -103,9 +103,24 @@ def poll_results(cohort: Cohort) -> list[tuple]:
     out = []
     for (lesson_id, step_id), counts in sorted(poll_summary(cohort).items()):
         lesson = lessons.get(lesson_id)
-        out.append((lesson, lesson.step(step_id) if lesson else None, step_id,
-                    sorted(counts.items())))
+        step = lesson.step(step_id) if lesson else None
+        out.append((lesson, step, step_id,
+                    [(answer_label(step, answer), n) for answer, n in sorted(counts.items())]))
     return out
+
+
+def answer_label(step, answer: str) -> str:
+    """A live answer as the attendee saw it: the option's label, the code, the number and unit."""
+    if step is None:
+        return answer
+    if step.kind == "classify" and answer in ("1", "2", "3"):
+        return code_label(int(answer))
+    labels = {option.id: option.label for option in step.options}
+    if answer in labels:
+        return labels[answer]
+    if step.poll_kind == "number" and step.unit:
+        return f"{answer} {step.unit}"
+    return answer
 
 
 # ---------------------------------------------------------------- individual results
