@@ -53,7 +53,26 @@ def stage_label(stage: str) -> str:
             "done": _("Done")}[stage]
 
 
-TEMPLATE_GLOBALS = {"code_label": code_label, "choice_label": choice_label,
+
+def routine_label(key: str) -> str:
+    """A routine action of the eight-week calendar (webinar.domain.plan.ROUTINE)."""
+    return {
+        "share_plan": _("Share this plan with your sales team and agree who calls which focus "
+                        "account first."),
+        "front_door": _("Check every new lead at the front door before anyone spends time on it."),
+        "follow_up": _("Follow up last week's calls with your focus accounts and write down the "
+                       "next step."),
+        "team_review": _("Halfway: review the codes with your team and adjust where you now "
+                         "know better."),
+        "prepare_reassessment": _("Prepare the re-assessment: update revenue, margin and sales "
+                                  "hours of your accounts."),
+        "reassess": _("Re-assess: rate your accounts again and compare with the start of "
+                      "the plan."),
+    }.get(key, "")
+
+
+TEMPLATE_GLOBALS = {"routine_label": routine_label, "code_label": code_label,
+                    "choice_label": choice_label,
                     "criterion_label": criterion_label,
                     "criterion_name_label": criterion_name_label, "knockout_label": knockout_label,
                     "knockout_reason": knockout_reason, "stage_label": stage_label}

@@ -92,6 +92,7 @@ NOT_PAGES = {
     "cohorts.qr": "SVG image",
     "cohorts.report": "PDF",
     "plan.download": "PDF",
+    "plan.calendar": "iCalendar download",
     "live.state": "the JSON state endpoint live.js polls",
     "main.healthz": "JSON for the load balancer",
     "static": "CSS, scripts, images",

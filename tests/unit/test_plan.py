@@ -120,3 +120,12 @@ def test_comparing_a_snapshot_with_itself_shows_nothing_moved(codes):
     comparison = plan.compare(data, data)
     assert comparison.moved == () and comparison.added == comparison.removed == 0
     assert comparison.code_3_share_before == comparison.code_3_share_after
+
+
+def test_every_week_of_the_eight_has_something_to_do_even_without_focus_accounts():
+    """With no focus accounts at all, does each week still hold the method's routine, the
+    front door every week, the team review halfway and the re-assessment at the end?"""
+    weeks = plan.calendar(date(2026, 3, 2), [])
+    assert all(week.routine and "front_door" in week.routine for week in weeks)
+    assert "share_plan" in weeks[0].routine and "team_review" in weeks[3].routine
+    assert "prepare_reassessment" in weeks[6].routine and "reassess" in weeks[7].routine

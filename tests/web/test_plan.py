@@ -359,3 +359,32 @@ def test_each_pdf_is_in_one_language_whatever_was_rendered_before(app, anna):
         assert word not in english, word
     for word in ["Contents", "Decision:", "Knock-out:"]:
         assert word not in dutch_again, word
+
+
+def test_the_eight_weeks_go_into_my_calendar(app, anna):
+    """Can I add the eight weeks to my calendar, each week with real actions, in my language?"""
+    import icalendar
+
+    wid = seed_workbook(app, anna.user_id, ["Garage Smit", "Hotel Zee", "Bakkerij Ünal"])
+    first = accounts_of(app, wid)[0]
+    _decide(anna, wid, {f"choice-{first.id}": "focus", f"next-{first.id}": "Offerte sturen"})
+    page = anna.get(f"/plan/{wid}/").get_data(as_text=True)
+    link = re.search(r'href="([^"]+\.ics)"', page)
+    assert link and "Zet de acht weken in je agenda" in page
+    response = anna.get(link[1])
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    calendar = icalendar.Calendar.from_ical(response.data)
+    events = sorted(calendar.walk("VEVENT"), key=lambda e: (e.decoded("dtstart"), str(e["uid"])))
+    weeks = [e for e in events if str(e["summary"]).startswith("Week ")]
+    assert [str(e["summary"]).split(":")[0] for e in weeks] == [
+        f"Week {n} van 8" for n in range(1, 9)]
+    starts = [e.decoded("dtstart") for e in weeks]
+    assert all(d.weekday() == 0 for d in starts)
+    assert all((b - a).days == 7 for a, b in zip(starts, starts[1:], strict=False))
+    for event in weeks:  # no empty week, and each week says what to do
+        assert "voordeur" in str(event["description"])
+    assert "Garage Smit: Offerte sturen" in str(weeks[0]["description"])
+    reassess = [e for e in events if "Herbeoordeling" in str(e["summary"])]
+    assert len(reassess) == 1 and reassess[0].decoded("dtstart").weekday() == 4
+    assert len({str(e["uid"]) for e in events}) == len(events)

@@ -67,6 +67,20 @@ class FocusAction:
     next_step: str | None
 
 
+# What every week holds besides its focus accounts, so no week of the eight is empty: the
+# method's routine (share the plan, guard the front door, follow up, review together, re-assess).
+ROUTINE: dict[int, tuple[str, ...]] = {
+    1: ("share_plan", "front_door"),
+    2: ("front_door", "follow_up"),
+    3: ("front_door", "follow_up"),
+    4: ("front_door", "team_review"),
+    5: ("front_door", "follow_up"),
+    6: ("front_door", "follow_up"),
+    7: ("front_door", "prepare_reassessment"),
+    8: ("front_door", "reassess"),
+}
+
+
 @dataclass(frozen=True)
 class Week:
     number: int  # 1..8
@@ -74,6 +88,7 @@ class Week:
     ends_on: date
     actions: tuple[FocusAction, ...]
     reassessment_on: date | None  # only in week 8
+    routine: tuple[str, ...] = ()  # keys of ROUTINE
 
 
 def calendar(starts_on: date, actions: Sequence[FocusAction]) -> tuple[Week, ...]:
@@ -87,7 +102,8 @@ def calendar(starts_on: date, actions: Sequence[FocusAction]) -> tuple[Week, ...
         monday = starts_on + timedelta(weeks=i)
         weeks.append(Week(i + 1, monday, monday + timedelta(days=6),
                           tuple(actions[taken:taken + count]),
-                          reassessment_date(starts_on) if i == WEEKS - 1 else None))
+                          reassessment_date(starts_on) if i == WEEKS - 1 else None,
+                          ROUTINE[i + 1]))
         taken += count
     return tuple(weeks)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webinar.domain import plan as domain
-from webinar.downloads import send_pdf
-from webinar.plan import bp, printing, services
+from webinar.downloads import content_disposition, send_pdf
+from webinar.method import routine_label
+from webinar.plan import bp, ics, printing, services
 from webinar.plan.forms import DecisionsForm, SnapshotForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
@@ -121,6 +122,32 @@ def download(workbook_id: int):
         busy_text=_("The plan is taking too long; try again in a minute."))
     if "cached" in served:
         response.headers["X-Plan-Cache"] = "hit" if served["cached"] else "miss"
+    return response
+
+
+@bp.route("/<int:workbook_id>/plan.ics")
+@login_required
+def calendar(workbook_id: int):
+    """The eight weeks as a calendar file, in my language."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    context = services.build(workbook, today())
+
+    def lines(week) -> list[str]:
+        out = [_("%(name)s: %(step)s", name=a.name, step=a.next_step) if a.next_step
+               else _("Plan the next step for: %(names)s", names=a.name) for a in week.actions]
+        return out + [routine_label(key) for key in week.routine]
+
+    body = ics.eight_weeks(
+        context["weeks"], uid_prefix=f"code123-plan-{workbook.id}", company=workbook.company_name,
+        title=lambda week: _("Week %(n)d of 8: focus on code 1 and 2 (%(company)s)",
+                             n=week.number, company=workbook.company_name),
+        lines=lines,
+        reassess_title=_("Re-assessment of your accounts (%(company)s)",
+                         company=workbook.company_name),
+        reassess_text=_("Rate your accounts again and compare with the start of the plan."))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = content_disposition(_(
+        "eight weeks %(company)s.ics", company=workbook.company_name))
     return response
 
 
