@@ -30,7 +30,7 @@ def charts(summary) -> list[dict]:
     for key, title, pick in dimensions:
         values = {code_label(code): pick(group) for code, group in groups.items()
                   if group.count or code != "uncoded"}
-        result.append({"key": key, "title": title,
+        result.append({"key": key, "title": title, "codes": True,
                        "bars": bar_chart_data(values, CHART_WIDTH), "money": key in
                        ("revenue", "profit")})
     return result
