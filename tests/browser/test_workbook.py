@@ -42,14 +42,21 @@ def test_import_rate_override_and_insights(page, make_user):
     expect(page.get_by_role("heading", name="Unieke toegevoegde waarde")).to_be_visible()
     check_accessibility(page)
 
-    page.goto(page.url.replace("/value", "/pipeline"))
+    # Every step page shows the eight steps; the next ones are reached by clicking them.
+    steps_bar = page.get_by_role("navigation", name="Waar je bent in het werkboek")
+    expect(steps_bar.get_by_role("listitem")).to_have_count(8)
+    expect(steps_bar.locator('[aria-current="step"]')).to_contain_text("Unieke toegevoegde waarde")
+    expect(page.get_by_role("link", name="Voordeurcheck voor nieuwe leads")).to_be_visible()
+    expect(page.get_by_role("link", name="Je team")).to_be_visible()
+    steps_bar.get_by_role("link", name="Klantenlijst").click()
+    expect(steps_bar.locator('[aria-current="step"]')).to_contain_text("Klantenlijst")
     check_accessibility(page)
     import_file(page, DATA / "teamleader_deals.csv", "Café Société B.V.")
     import_file(page, DATA / "title_row.xlsx", "Acme B.V.")
     expect(page.get_by_role("link", name="Café Société B.V.", exact=True)).to_be_visible()
 
     # Rate with the keyboard only: focus a cell's select and type the rating.
-    page.goto(page.url.replace("/pipeline", "/rate"))
+    steps_bar.get_by_role("link", name="Beoordeel de klanten").click()
     check_accessibility(page)
     first_need = page.locator("select[data-criterion=need_fit]").first
     first_need.focus()
@@ -81,7 +88,9 @@ def test_import_rate_override_and_insights(page, make_user):
     expect(page.get_by_text("Reden voor je eigen code: Betaalt altijd te laat")).to_be_visible()
     expect(page.locator(".fit-code")).to_contain_text("voorgesteld")
 
-    page.goto(page.url.split("/accounts/")[0] + "/insights")
+    page.get_by_role("navigation", name="Kruimelpad").get_by_role(
+        "link", name="Beoordeel de klanten").click()
+    steps_bar.get_by_role("link", name="Inzichten").click()
     expect(page.get_by_role("heading", name="Waar je verkoopuren naartoe gaan")).to_be_visible()
     expect(page.get_by_text(re.compile("MSP Associates"))).to_be_visible()
     check_accessibility(page)

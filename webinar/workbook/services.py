@@ -124,7 +124,7 @@ def start_workbook(owner, company_name: str) -> Workbook:
 
 def step_info(key: str):
     index = next(i for i, s in enumerate(STEPS) if s.key == key)
-    return {"step": STEPS[index], "number": index + 1, "total": len(STEPS),
+    return {"step": STEPS[index], "number": index + 1, "total": len(STEPS), "steps": STEPS,
             "previous": STEPS[index - 1] if index else None,
             "next": STEPS[index + 1] if index + 1 < len(STEPS) else None}
 
