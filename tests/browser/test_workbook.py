@@ -46,6 +46,7 @@ def test_import_rate_override_and_insights(page, make_user):
     steps_bar = page.get_by_role("navigation", name="Waar je bent in het werkboek")
     expect(steps_bar.get_by_role("listitem")).to_have_count(8)
     expect(steps_bar.locator('[aria-current="step"]')).to_contain_text("Unieke toegevoegde waarde")
+    expect(steps_bar.get_by_role("link", name="Klantenlijst")).to_contain_text("(te doen)")
     expect(page.get_by_role("link", name="Voordeurcheck voor nieuwe leads")).to_be_visible()
     expect(page.get_by_role("link", name="Je team")).to_be_visible()
     steps_bar.get_by_role("link", name="Klantenlijst").click()
