@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from tests.conftest import Actions, csrf_token
+from tests.factories import seed_workbook
 from tests.web.live_helpers import (
     go,
     join_as_guest,
@@ -101,6 +102,34 @@ def test_guest_claims_account_and_keeps_answers(app, make_user):
     fresh = app.test_client()
     Actions(fresh).login("noor@example.nl", "a-long-secret-42")
     assert fresh.get(f"/live/{code}").status_code == 200
+
+
+def test_live_answer_and_attendance_follow_the_claimed_account(app, make_user):
+    """After the webinar, do my lessons count the steps I followed live, and do insights and
+    the plan show my live estimate (not my older self-study answer), saying it was live?"""
+    trainer, code, _ = trainer_with_cohort(app, make_user)
+    guest = join_as_guest(app, code, "Noor")
+    assert guest.get(f"/live/{code}").status_code == 200  # online: the page marks presence
+    late = join_as_guest(app, code, "Laat")  # joined, but never had the page open
+    token = csrf_token(guest.get("/lessons/the-70-percent/time-share"))
+    guest.post("/lessons/the-70-percent/time-share", data={"csrf_token": token, "answer": "30"})
+    open_time_share_poll(trainer, code)
+    assert vote(guest, code, "45").status_code == 200
+    page = guest.get("/join/claim")
+    guest.post("/join/claim", data={
+        "csrf_token": csrf_token(page), "email": "noor@example.nl",
+        "password": "a-long-secret-42", "password_confirm": "a-long-secret-42"})
+    with app.app_context():
+        guest_id = db.session().scalar(select(User.id).where(User.display_name == "Noor"))
+    lessons = guest.get("/lessons/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "In progress: step 2 of" in lessons
+    assert "In progress" not in late.get("/lessons/").get_data(as_text=True)
+    workbook_id = seed_workbook(app, guest_id, ["Garage Smit", "Hotel Zee", "Bakkerij Ünal"])
+    insights = guest.get(f"/workbook/{workbook_id}/insights").get_data(as_text=True)
+    plan = guest.get(f"/plan/{workbook_id}/").get_data(as_text=True)
+    for page in (insights, plan):
+        assert "In the webinar you estimated 45%" in page
+        assert "30%" not in page and "In the lesson" not in page
 
 
 def test_state_endpoint_is_tiny_cached_privately_and_answers_304(app, make_user):

@@ -23,6 +23,7 @@ from webinar.cohorts.figures import among, current_figures
 from webinar.collector import without_collector
 from webinar.domain.economics import BENCHMARK_CODE_3_HOURS_SHARE
 from webinar.domain.scoring import KNOCKOUT_NEED, KNOCKOUT_REVENUE
+from webinar.estimate import share_of
 from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP
 from webinar.models import (
     CohortMember,
@@ -314,12 +315,9 @@ def live_estimates(cohort_id: int) -> dict[int, Decimal]:
     ).all()
     out = {}
     for user_id, answer in rows:
-        try:
-            value = Decimal(answer)
-        except ArithmeticError:
-            continue
-        if 0 <= value <= 100:
-            out[user_id] = value / 100
+        share = share_of(answer)
+        if share is not None:
+            out[user_id] = share
     return out
 
 

@@ -12,13 +12,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, event, func, select, update
+from sqlalchemy import case, event, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webinar import db
-from webinar.domain.lessons import Step
-from webinar.models import Cohort, CohortMember, LivePresence, LiveSession, LiveVote, User, utcnow
+from webinar.domain.lessons import Lesson, Step
+from webinar.models import (
+    Cohort,
+    CohortMember,
+    LessonProgress,
+    LivePresence,
+    LiveSession,
+    LiveVote,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 
 # No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
 ALPHABET = "ACEFHJKMNPRTWXY34679"
@@ -134,6 +144,32 @@ def set_lesson(live: LiveSession, lesson_id: str) -> None:
 
 def set_poll(live: LiveSession, state: str) -> None:
     _bump(live.id, poll_state=state)
+
+
+def record_attendance(live: LiveSession, lesson: Lesson, step: Step) -> None:
+    """Count the step the trainer shows toward the lesson progress of everyone online now.
+
+    One INSERT ... SELECT per step change, whatever the size of the room: the attendees' own
+    requests stay reads. Same rules as opening the step in self-study: the last step shown is
+    where they left off, and reaching the lesson's last step marks it done, for good.
+    """
+    now = utcnow()
+    online_now = select(
+        LivePresence.user_id, literal(lesson.id), literal(step.id), literal(now, UTCDateTime()),
+        literal(now if step.id == lesson.steps[-1].id else None, UTCDateTime()),
+    ).where(LivePresence.live_session_id == live.id,
+            LivePresence.last_seen >= now - timedelta(seconds=ONLINE_SECONDS))
+    dialect = db.engine().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(LessonProgress).from_select(
+        ["user_id", "lesson_id", "last_step_id", "updated_at", "completed_at"], online_now)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={"last_step_id": statement.excluded.last_step_id,
+              "updated_at": statement.excluded.updated_at,
+              "completed_at": func.coalesce(LessonProgress.completed_at,
+                                            statement.excluded.completed_at)})
+    db.session().execute(statement)
 
 
 # --- votes --------------------------------------------------------------------------------------

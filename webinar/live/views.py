@@ -340,7 +340,14 @@ def go(code: str):
         services.go_to(live, int(form.to.data), last)
     else:
         abort(400)
+    _record_attendance(live)
     return redirect(url_for(".present", code=cohort.join_code), 303)
+
+
+def _record_attendance(live: LiveSession) -> None:
+    db.session().refresh(live)  # the step was moved in the database
+    lesson, step, _index = _current(live)
+    services.record_attendance(live, lesson, step)
 
 
 @bp.route("/live/<code>/poll", methods=["POST"])
@@ -366,4 +373,5 @@ def lesson(code: str):
     if not form.validate_on_submit():
         abort(400)
     services.set_lesson(live, form.lesson.data)
+    _record_attendance(live)
     return redirect(url_for(".present", code=cohort.join_code), 303)

@@ -1,7 +1,7 @@
 """The app's persistent model; import from here, not from the submodules."""
 
 from webinar.db import Base
-from webinar.models._types import utcnow
+from webinar.models._types import UTCDateTime, utcnow
 from webinar.models.cohort import Cohort, CohortMember
 from webinar.models.dashboard import AuditEntry, WorkbookFigures
 from webinar.models.frontdoor import FrontDoorLink
@@ -33,5 +33,5 @@ __all__ = [
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
     "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember", "ThrottleHit",
-    "utcnow", "ANSWER_LENGTH", "ROLE_RATER", "MAX_VALUE_ELEMENTS",
+    "utcnow", "UTCDateTime", "ANSWER_LENGTH", "ROLE_RATER", "MAX_VALUE_ELEMENTS",
 ]

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from webinar import db, pdf
 from webinar.errors import is_database_busy
+from webinar.estimate import own_estimate
 from webinar.models import PlanPdf, Workbook
 from webinar.plan import services
 
@@ -84,7 +85,7 @@ def fingerprint(workbook: Workbook, today: date) -> str:
     inputs = [TEMPLATE_VERSION, str(start),
               len(history), workbook.owner.display_name, cohort.name if cohort else None,
               cohort.trainer.display_name if cohort else None,
-              str(services.live_estimate(workbook.owner_id))]
+              str(own_estimate(workbook.owner_id))]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,12 +17,11 @@ from sqlalchemy.orm import selectinload
 from webinar import db
 from webinar.domain import plan as domain
 from webinar.domain import scoring
-from webinar.method import ESTIMATE_LESSON, ESTIMATE_STEP
+from webinar.estimate import own_estimate
 from webinar.models import (
     Account,
     ActionPlan,
     Decision,
-    LessonAnswer,
     PlanSnapshot,
     Workbook,
 )
@@ -61,25 +59,6 @@ def snapshots(workbook: Workbook) -> list[PlanSnapshot]:
     return list(db.session().scalars(
         select(PlanSnapshot).where(PlanSnapshot.workbook_id == workbook.id)
         .order_by(PlanSnapshot.taken_at.desc(), PlanSnapshot.id.desc())))
-
-
-def live_estimate(user_id: int) -> Decimal | None:
-    """The participant's own estimate of the code 3 share of their sales time, as a share 0..1.
-
-    Reads their answer to the number poll of lesson "the-70-percent", step "time-share", from the
-    lessons' LessonAnswer model: the self-study answer is the estimate. A live webinar may add
-    another source of the same answer later. None when they never answered.
-    """
-    answer = db.session().scalar(select(LessonAnswer.answer).where(
-        LessonAnswer.user_id == user_id, LessonAnswer.lesson_id == ESTIMATE_LESSON,
-        LessonAnswer.step_id == ESTIMATE_STEP))
-    try:
-        value = Decimal(answer.strip().replace(",", ".")) if answer else None
-    except InvalidOperation:
-        return None
-    if value is None or not value.is_finite() or not 0 <= value <= 100:
-        return None
-    return value / 100
 
 
 def proposal(account: Account) -> str | None:
@@ -147,7 +126,7 @@ def build(workbook: Workbook, today: date, pdf_mode: bool = False) -> dict:
         "starts_on": start, "started": latest is not None,
         "reassess_on": domain.reassessment_date(start),
         "summary": summary, "charts": charts(summary),
-        "estimate": live_estimate(workbook.owner_id),
+        "estimate": own_estimate(workbook.owner_id),
         "hours_freed": domain.hours_freed((p.choice, p.account.sales_hours_per_month)
                                           for p in accounts),
         "settings": workbook_services.settings_of(workbook),

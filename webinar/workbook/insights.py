@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from webinar.domain.economics import bar_chart_data
+from webinar.estimate import own_estimate
 from webinar.method import code_label
 from webinar.workbook import bp, services
 
@@ -50,4 +51,5 @@ def insights(workbook_id: int):
     return render_template("workbook/insights.html", workbook=workbook, summary=summary,
                            charts=charts(summary), cut=cut, cut_choices=CUT_CHOICES,
                            code_label=code_label, chart_width=CHART_WIDTH,
+                           estimate=own_estimate(workbook.owner_id),
                            step=services.step_info("insights"))
