@@ -7,7 +7,6 @@
   const revision = form.querySelector("input[name=revision]");
   const token = form.querySelector("input[name=csrf_token]").value;
   const message = (key) => labels.querySelector(`[data-msg="${key}"]`).textContent;
-  const badge = (code) => labels.querySelector(`[data-code="${code ?? ""}"]`).innerHTML;
 
   form.addEventListener("change", async (event) => {
     const select = event.target.closest("select[data-criterion]");
@@ -32,9 +31,8 @@
       row.querySelector("[data-score]").textContent =
         data.score === null ? "–" : Number(data.score).toLocaleString(document.documentElement.lang,
           { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-      const codeCell = row.querySelector("[data-code]");
-      const extras = [...codeCell.querySelectorAll(".muted")].map((n) => n.outerHTML).join("");
-      codeCell.innerHTML = badge(data.code) + extras;
+      // The server renders the cell (escaped), so knock-outs and what is still to rate show now.
+      row.querySelector("[data-code]").innerHTML = data.code_cell;
       status.textContent = message("saved");
       status.classList.remove("is-error");
     } catch (error) {

@@ -89,7 +89,14 @@ def test_front_door_check_on_a_phone(browser, live_server, make_user):
         page.locator("fieldset", has_text="unieke toegevoegde waarde").get_by_label("5").check()
         page.get_by_label(re.compile("Omzetpotentieel")).fill("200000")
         page.get_by_role("button", name="Controleer").click()
-        expect(page.locator(".check-result")).to_contain_text("Code")
+        # Need fit and revenue alone are no verdict: the check says what is missing.
+        expect(page.locator(".check-result")).to_contain_text("Nog geen code")
+        expect(page.locator(".check-result")).to_contain_text("Beoordeel nog 1 criterium")
+        expect(page.locator(".check-result")).not_to_contain_text("Passingsscore")
+        page.get_by_label("Brutomarge (%)").fill("35")
+        page.get_by_role("button", name="Controleer").click()
+        expect(page.locator(".check-result")).to_contain_text(re.compile(r"Code [123]"))
+        expect(page.locator(".check-result")).to_contain_text("Passingsscore")
         check_accessibility(page)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], width

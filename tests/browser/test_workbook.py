@@ -59,20 +59,32 @@ def test_import_rate_override_and_insights(page, make_user):
     # Rate with the keyboard only: focus a cell's select and type the rating.
     steps_bar.get_by_role("link", name="Beoordeel de klanten").click()
     check_accessibility(page)
-    first_need = page.locator("select[data-criterion=need_fit]").first
-    first_need.focus()
+    # An account with only a deal value: need fit and its revenue are not yet enough for a code.
+    row = page.locator("tbody tr").filter(
+        has=page.get_by_role("link", name="Café Société B.V.", exact=True))
+    expect(row.locator("[data-code]")).to_contain_text("Eerst beoordelen of de behoefte past")
+    row.locator("select[data-criterion=need_fit]").focus()
     page.keyboard.press("5")
     expect(page.locator("#grid-status")).to_have_text("Opgeslagen.")
-    row = page.locator("tbody tr").first
-    expect(row.locator("[data-code]")).not_to_have_text("Nog geen code")
+    # One rating is no verdict yet: the cell says how much is still to rate.
+    expect(row.locator("[data-code]")).to_contain_text("Nog geen code")
+    expect(row.locator("[data-code]")).to_contain_text(re.compile(r"Nog \d criteri"))
     page.keyboard.press("Tab")  # to the revenue cell of the same row
     expect(row.locator("select[data-criterion=revenue]")).to_be_focused()
     page.keyboard.press("4")
     expect(page.locator("#grid-status")).to_have_text("Opgeslagen.")
-    second_need = page.locator("select[data-criterion=need_fit]").nth(1)
-    second_need.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("4")  # margin: now half of the other weight is rated
+    expect(row.locator("[data-code]")).not_to_contain_text("Nog geen code")
+    expect(row.locator("[data-code]")).not_to_contain_text("beoordelen")
+    second_row = page.locator("tbody tr").filter(
+        has=page.get_by_role("link", name="Acme B.V.", exact=True))
+    second_row.locator("select[data-criterion=need_fit]").focus()
     page.keyboard.press("1")
-    expect(page.locator("tbody tr").nth(1).locator("[data-code]")).to_contain_text("Code 3")
+    # A knock-out decides at once, and its reason shows without a reload.
+    second = second_row.locator("[data-code]")
+    expect(second).to_contain_text("Code 3")
+    expect(second).to_contain_text("Uitsluiter: hun vraag past niet bij ons aanbod")
 
     # Override the first account's code, with the keyboard.
     name = row.locator("th a").inner_text()

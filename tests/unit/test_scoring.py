@@ -309,10 +309,25 @@ def test_unrated_need_fit_still_shows_the_revenue_knockout():
 
 def test_unrated_criteria_are_left_out_of_the_mean():
     """Are unrated criteria left out of the score rather than counted as zero?"""
-    result = fit({"need_fit": 5, "revenue": 3})
-    assert result.score == 75.0  # (100 + 50) / 2
+    result = fit({"need_fit": 5, "revenue": 3, "margin": 5})
+    assert result.score == 83.3  # (100 + 50 + 100) / 3
     assert result.suggested_code == 1
-    assert result.missing == ("margin", "effort", "focus")
+    assert result.missing == ("effort", "focus")
+
+
+def test_no_code_until_need_fit_and_half_the_other_weight_are_rated():
+    """Does one rating alone give no code, and does the account say how many criteria it still
+    needs, counting the heaviest first?"""
+    alone = fit({"need_fit": 5})
+    assert alone.score == 100.0 and alone.suggested_code is None
+    assert [(r.key, dict(r.params)) for r in alone.reasons] == [("too_few_rated", {"still": 2})]
+    assert fit({"need_fit": 5, "revenue": 3}).reasons[0].params == {"still": 1}
+    heavy = ScoringSettings(weights=weights(margin=3))  # others weigh 6: margin alone is half
+    assert fit({"need_fit": 5}, heavy).reasons[0].params == {"still": 1}
+    assert fit({"need_fit": 5, "margin": 4}, heavy).suggested_code == 1
+    # A knock-out needs no more ratings: it decides on its own.
+    assert fit({"need_fit": 2}).suggested_code == 3
+    assert fit({"need_fit": 4, "revenue": 1}).suggested_code == 3
 
 
 def test_weight_zero_ignores_a_criterion():

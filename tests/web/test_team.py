@@ -118,7 +118,8 @@ def test_agreed_code_becomes_the_final_code(app, make_user):
     """Does the agreed code, with its note, become the account's final code?"""
     owner, wid = team_workbook(app, make_user, ("Alfa",))
     account = accounts_of(app, wid)[0]
-    rate_json(owner, wid, account.id, "need_fit", 5, revision_on(owner, f"/workbook/{wid}/rate"))
+    for criterion in ("need_fit", "revenue", "margin"):
+        rate_json(owner, wid, account.id, criterion, 5, revision_on(owner, f"/workbook/{wid}/rate"))
     assert accounts_of(app, wid)[0].final_code == 1
     page = owner.get(f"/team/{wid}/compare")
     prefix = f"a{account.id}-"

@@ -134,6 +134,27 @@ def test_json_rating_and_stale_writes(app, anna):
     assert bad.status_code == 400
 
 
+def test_each_rating_answers_with_the_cell_the_page_shows(app, anna):
+    """Right after one rating, does the grid's cell say how much is still to rate instead of
+    a code from one criterion, and show a knock-out's reason without a reload?"""
+    wid = start_workbook(anna)
+    add_account(anna, wid, "Acme")  # no figures: nothing is rated from data
+    [acme] = accounts_of(app, wid)
+    first = rate_json(anna, wid, acme.id, "need_fit", 5, revision_on(anna, f"/workbook/{wid}/rate"))
+    assert first.json["code"] is None and first.json["score"] == 100.0
+    assert "Nog geen code" in first.json["code_cell"]
+    assert "Nog 2 criteria beoordelen" in first.json["code_cell"]
+    second = rate_json(anna, wid, acme.id, "revenue", 4, first.json["revision"])
+    assert "Nog 1 criterium beoordelen" in second.json["code_cell"]
+    third = rate_json(anna, wid, acme.id, "margin", 4, second.json["revision"])
+    assert third.json["code"] == 1 and "beoordelen" not in third.json["code_cell"]
+    knocked = rate_json(anna, wid, acme.id, "need_fit", 1, third.json["revision"])
+    assert knocked.json["code"] == 3
+    assert "Uitsluiter: hun vraag past niet bij ons aanbod" in knocked.json["code_cell"]
+    grid = anna.get(f"/workbook/{wid}/rate").get_data(as_text=True)
+    assert "Uitsluiter: hun vraag past niet bij ons aanbod" in grid
+
+
 def test_stale_form_shows_what_changed(app, anna, actions):
     """When another tab saved the criteria first, does my save get refused with what changed?"""
     wid = start_workbook(anna)

@@ -7,6 +7,8 @@ Decisions where the method is silent:
   unrated" are the method's own rules and apply whatever the weights.
 - An account with need_fit unrated gets no code (None), even when a knock-out on revenue already
   applies; the knock-out is still listed so the user sees it coming.
+- Without a knock-out, a code also waits until at least half of the weight besides need_fit is
+  rated ("too_few_rated", with how many criteria are still to rate): one rating is no verdict.
 - The score is rounded to one decimal (half up) before it is compared with the bands, so the
   code always agrees with the score the user sees.
 """
@@ -220,7 +222,8 @@ def effective_ratings(
 class Reason:
     """One reason for the suggested code: a key for the template, and the numbers it needs.
 
-    Keys: "need_fit_unrated" {}, "no_weighted_rating" {}, KNOCKOUT_NEED {"rating", "max"},
+    Keys: "need_fit_unrated" {}, "no_weighted_rating" {}, "too_few_rated" {"still"},
+    KNOCKOUT_NEED {"rating", "max"},
     KNOCKOUT_REVENUE {"rating"}, "band" {"score", "code", "band_min", "next_band_min"}.
     """
 
@@ -262,6 +265,21 @@ def score(ratings: Mapping[str, Rating | int | None],
     return float(total.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def still_to_rate(values: Mapping[str, int | None], weights: Mapping[str, float]) -> int:
+    """How many more criteria (the heaviest first) before half the weight besides need fit is
+    rated; 0 when it is. A score from need fit alone would say 100 and mean nothing."""
+    others = {c: Decimal(str(w)) for c, w in weights.items() if c != "need_fit" and w > 0}
+    rated = sum(w for c, w in others.items() if values.get(c) is not None)
+    short = sum(others.values()) / 2 - rated
+    still = 0
+    for weight in sorted((w for c, w in others.items() if values.get(c) is None), reverse=True):
+        if short <= 0:
+            break
+        short -= weight
+        still += 1
+    return still
+
+
 def fit(ratings: Mapping[str, Rating | int | None],
         settings: ScoringSettings | None = None) -> FitResult:
     """Score, suggested code and its explanation. See the module docstring for the rules."""
@@ -288,6 +306,9 @@ def fit(ratings: Mapping[str, Rating | int | None],
     elif fit_score is None:
         code = None
         reasons.append(Reason("no_weighted_rating"))
+    elif (still := still_to_rate(values, weights)):
+        code = None
+        reasons.append(Reason("too_few_rated", {"still": still}))
     else:
         code, band_min, next_min = (
             (1, settings.code_1_min, None) if fit_score >= settings.code_1_min

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -118,8 +127,10 @@ def save_one_rating(workbook, rater_id: int):
         services.refresh_fit(account, settings)
         services.mark_step_done(workbook, "rate")
         code = account.final_code
+    code_cell = get_template_attribute("_macros/rating_grid.html", "code_cell")
     return jsonify(revision=revision, score=result.score, code=code,
-                   suggested_code=result.suggested_code, knockouts=list(result.knockouts))
+                   suggested_code=result.suggested_code, knockouts=list(result.knockouts),
+                   code_cell=str(code_cell(account, result, rater_id == workbook.owner_id)))
 
 
 @bp.route("/<int:workbook_id>/ratings", methods=["POST"])
