@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -27,6 +26,7 @@ from webinar.domain.limits import (
     MAX_SALES_HOURS_PER_MONTH,
     MIN_MARGIN_PCT,
 )
+from webinar.fields import AMOUNT, ONE_DECIMAL, LocaleDecimalField
 from webinar.models import MAX_VALUE_ELEMENTS
 
 MAX_AMOUNT = MAX_REVENUE
@@ -86,13 +86,13 @@ class ValueForm(RevisionForm):
 
 
 def _weight(label):
-    return DecimalField(label, places=1, validators=[
+    return LocaleDecimalField(label, display=ONE_DECIMAL, validators=[
         InputRequired(_l("Enter a weight.")),
         InRange(min=0, max=10, message=_l("Use a weight from 0 to 10."))])
 
 
 def _bound(label, maximum=MAX_AMOUNT):
-    return DecimalField(label, validators=[
+    return LocaleDecimalField(label, validators=[
         InputRequired(_l("Enter a number.")),
         InRange(min=0, max=maximum, message=_l("Use a number from 0 to %(max)s.",
                                                max=maximum))])
@@ -127,23 +127,23 @@ class CriteriaForm(RevisionForm):
 
 # An account's three numbers, declared once (limits from webinar.domain.limits, which the import
 # uses too) for every form that asks for them: the account form and the front-door check.
-def revenue_field(description=None) -> DecimalField:
-    return DecimalField(
-        _l("Revenue potential per year (€)"), places=2, description=description,
+def revenue_field(description=None) -> LocaleDecimalField:
+    return LocaleDecimalField(
+        _l("Revenue potential per year (€)"), display=AMOUNT, description=description,
         validators=[Optional(), InRange(min=0, max=MAX_REVENUE,
                                         message=_l("Use an amount from 0 to 100 billion."))])
 
 
-def margin_field(description=None) -> DecimalField:
-    return DecimalField(
-        _l("Gross margin (%)"), places=1, description=description,
+def margin_field(description=None) -> LocaleDecimalField:
+    return LocaleDecimalField(
+        _l("Gross margin (%)"), display=ONE_DECIMAL, description=description,
         validators=[Optional(), InRange(min=MIN_MARGIN_PCT, max=MAX_MARGIN_PCT,
                                         message=_l("Use a percentage from -100 to 100."))])
 
 
-def hours_field(description=None) -> DecimalField:
-    return DecimalField(
-        _l("Sales hours per month"), places=1, description=description,
+def hours_field(description=None) -> LocaleDecimalField:
+    return LocaleDecimalField(
+        _l("Sales hours per month"), display=ONE_DECIMAL, description=description,
         validators=[Optional(), InRange(min=0, max=MAX_SALES_HOURS_PER_MONTH,
                                         message=_l("Use a number of hours from 0 to 744."))])
 
