@@ -17,6 +17,7 @@ from webinar.domain.typed_number import TypedNumberError, read_typed_number
 AMOUNT = "#,##0.00"
 ONE_DECIMAL = "#,##0.#"
 UP_TO_TWO = "#,##0.##"
+UP_TO_THREE = "#,##0.###"  # both readings of "1,250": 1,25 and 1.250
 
 
 class LocaleDecimalField(DecimalField):
@@ -61,7 +62,7 @@ def _language() -> str:
 def _message(error: TypedNumberError) -> str:
     language = _language()
     if error.code == "ambiguous" and error.readings:
-        small, large = (format_decimal(reading, format=UP_TO_TWO + "#", locale=language)
+        small, large = (format_decimal(reading, format=UP_TO_THREE, locale=language)
                         for reading in error.readings)
         plain = format_decimal(error.readings[1], format="0", locale=language)
         return _("This could be %(small)s or %(large)s. Type %(small)s, or %(plain)s without "

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .pipeline_import.numeric import AMBIGUOUS, BAD, MISSING, hint_decimal, scan_number
 
+# Longer than any amount a person types: a 50-digit "number" is a paste gone wrong.
 MAX_TYPED_CHARS = 40
 
 
@@ -38,9 +39,6 @@ def read_typed_number(text: str, language: str) -> Decimal | None:
         return None
     if kind == BAD or value is None or not value.is_finite():
         raise TypedNumberError("not_a_number")
-    if kind == AMBIGUOUS:
-        if separator == hint_decimal(language):
-            assert alternative is not None
-            raise TypedNumberError("ambiguous", (alternative, value))
-        return value
+    if kind == AMBIGUOUS and separator == hint_decimal(language):
+        raise TypedNumberError("ambiguous", (alternative, value))
     return value
