@@ -12,6 +12,10 @@ command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# The spell check of the Dutch and English text (tests/unit/test_spelling.py).
+command -v hunspell >/dev/null 2>&1 || need_apt+=(hunspell)
+[ -f /usr/share/hunspell/nl.dic ] || need_apt+=(hunspell-nl)
+[ -f /usr/share/hunspell/en_US.dic ] || need_apt+=(hunspell-en-us)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -55,10 +55,12 @@ def number(value: Decimal | float | None, digits: int = 0) -> str:
 
 
 def percent(share: Decimal | float | None, digits: int = 0) -> str:
-    """Format a share between 0 and 1 as a percentage."""
+    """Format a share between 0 and 1 as a percentage: "70 %" in Dutch, "70%" in English."""
     if share is None:
         return "–"
-    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    # Dutch puts a space before the sign (a no-break one, so "70" and "%" stay on one line).
+    sign = "\u00a0%" if str(get_locale()) == "nl" else "%"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + sign
     return format_percent(share, format=pattern)
 
 

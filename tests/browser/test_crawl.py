@@ -196,7 +196,8 @@ def test_every_get_route_is_in_the_crawl(app):
 
 def test_every_page_is_accessible_and_valid(app, runner, make_user, browser, live_server,
                                             tmp_path):
-    """Does every page load cleanly, pass axe (WCAG 2.2 AA) and the Nu HTML Checker?
+    """Does every page load cleanly, pass axe (WCAG 2.2 AA) and the Nu HTML Checker, and fit the
+    screen's width without scrolling sideways?
 
     Every role, both languages, a phone (390×844) and a desktop (1280×800) viewport.
     """
@@ -246,8 +247,36 @@ def crawl(app, browser, base: str, ids: dict, plan: dict, states: dict,
     return problems
 
 
+# What sticks out past the viewport's right edge, outside any box that scrolls on its own (a wide
+# table in a scroll box is fine): a page a phone has to scroll sideways is hard to read.
+STICKING_OUT = """() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  const scrollsItself = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow)) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const right = el.getBoundingClientRect().right;
+    if (right > width + 1 && !scrollsItself(el)) {
+      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim()
+        .split(/\\s+/).join('.') : '';
+      const id = el.id ? '#' + el.id : '';
+      out.push(`${el.tagName.toLowerCase()}${id}${cls} to ${Math.round(right)}px`);
+    }
+  }
+  const whole = document.documentElement.scrollWidth;
+  return out.length ? out.slice(0, 4) : [`the page is ${whole}px wide`];
+}"""
+
+
 def check_page(lanes, url: str, status: int, lang: str, checker: HtmlChecker) -> list[str]:
-    """Open the page in every lane; keep its HTML for the checker; return what axe finds."""
+    """Open the page in every lane; keep its HTML for the checker; return what axe finds and
+    what makes the page scroll sideways."""
     problems, loaded = [], []
     for where, page in lanes:
         response = page.goto(url)
@@ -261,6 +290,8 @@ def check_page(lanes, url: str, status: int, lang: str, checker: HtmlChecker) ->
         if f'<html lang="{lang}"' not in html:
             problems.append(f"{where} {url}: not in the language {lang}")
         checker.add(f"{where.rsplit(' ', 1)[0]} {url}", f"{where} {url}", html)
+        if sticking_out := page.evaluate(STICKING_OUT):
+            problems.append(f"{where} {url}: scrolls sideways: {sticking_out}")
         start_axe(page)
         loaded.append((where, page))
     for where, page in loaded:

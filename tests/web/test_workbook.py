@@ -241,8 +241,8 @@ def test_insights_compare_code_3_hours_with_the_benchmark(app, anna):
     revision = rate_json(anna, wid, fit.id, "need_fit", 5, revision).json["revision"]
     rate_json(anna, wid, misfit.id, "need_fit", 4, revision)
     page = anna.get(f"/workbook/{wid}/insights?cut=50").get_data(as_text=True)
-    assert "75%" in page  # 30 of 40 hours go to code 3
-    assert "MSP Associates" in page and "70%" in page
+    assert "75\xa0%" in page  # 30 of 40 hours go to code 3 (Dutch: "75 %")
+    assert "MSP Associates" in page and "70\xa0%" in page
     assert "5,0 procentpunt" in page
     # 50 % of 30 hours a month for eight weeks: 15 * 12 / 52 * 8 = 27.7 -> 28
     assert "28 verkoopuren" in page

@@ -76,7 +76,7 @@ def row_problem(code: str, params: dict) -> str:
         "number_too_large": lambda: _("%(value)s is implausibly large.", value=value),
         "negative_not_allowed": lambda: _("%(value)s is negative; that is not possible here.",
                                           value=value),
-        "margin_over_100": lambda: _("A gross margin of %(value)s %% is more than 100 %%.",
+        "margin_over_100": lambda: _("A gross margin of %(value)s%% is more than 100%%.",
                                      value=value),
         "hours_over_month": lambda: _("%(value)s sales hours a month is more than a month has "
                                       "(at most %(max)s).", value=value, max=p.get("max")),

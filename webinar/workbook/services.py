@@ -139,7 +139,7 @@ def settings_problem(error: ValueError) -> str:
         "bounds_increasing": _("Each threshold must be higher than the one before it."),
         "bounds_decreasing": _("Each number of hours must be lower than the one before it."),
         "negative_bounds": _("Revenue and hours must not be negative."),
-        "margin_range": _("A margin lies between 0 and 100 %."),
+        "margin_range": _("A margin lies between 0 and 100%."),
     }
     fallback = _("These settings do not fit together. Check the numbers.")
     return messages.get(getattr(error, "code", None), fallback)

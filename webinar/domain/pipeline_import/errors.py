@@ -50,7 +50,7 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "not_a_number": "{value!r} is not a number.",
     "number_too_large": "{value} is larger than {max}.",
     "negative_not_allowed": "{value} is negative; it cannot be.",
-    "margin_over_100": "A margin of {value} % is more than 100 %.",
+    "margin_over_100": "A margin of {value}% is more than 100%.",
     "hours_over_month": "{value} sales hours is more than a month has ({max}).",
     "value_too_long": "The cell has {length} characters; the limit is {max_chars}.",
     "extra_cells": "The row has {count} filled cells beyond the last column.",
