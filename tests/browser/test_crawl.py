@@ -196,8 +196,8 @@ def test_every_get_route_is_in_the_crawl(app):
 
 def test_every_page_is_accessible_and_valid(app, runner, make_user, browser, live_server,
                                             tmp_path):
-    """Does every page load cleanly, pass axe (WCAG 2.2 AA) and the Nu HTML Checker, and fit the
-    screen's width without scrolling sideways?
+    """Does every page load cleanly, pass axe (WCAG 2.2 AA) and the Nu HTML Checker, fit the
+    screen's width without scrolling sideways, and draw chart text at 12 px or more?
 
     Every role, both languages, a phone (390×844) and a desktop (1280×800) viewport.
     """
@@ -252,10 +252,15 @@ def crawl(app, browser, base: str, ids: dict, plan: dict, states: dict,
 STICKING_OUT = """() => {
   const width = window.innerWidth;
   if (document.documentElement.scrollWidth <= width) return [];
+  // An absolutely placed element escapes the clipping of every box up to the one it is placed in.
+  const placed = (el) => ['absolute', 'fixed'].includes(getComputedStyle(el).position);
   const scrollsItself = (el) => {
+    let holder = placed(el) ? el.offsetParent : null;
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (holder && up !== holder) continue;
       const overflow = getComputedStyle(up).overflowX;
       if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow)) return true;
+      holder = placed(up) ? up.offsetParent : null;
     }
     return false;
   };
@@ -273,10 +278,27 @@ STICKING_OUT = """() => {
   return out.length ? out.slice(0, 4) : [`the page is ${whole}px wide`];
 }"""
 
+# Chart text smaller than 12 px as drawn (the SVG scales with its box), e.g. "chart-hours 9.1px".
+SMALL_CHART_TEXT = """() => {
+  const small = [];
+  for (const svg of document.querySelectorAll('svg[viewBox]')) {
+    const box = svg.viewBox.baseVal, drawn = svg.getBoundingClientRect();
+    if (!box || !box.width || !drawn.width) continue;
+    for (const text of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(text).fontSize) * drawn.width / box.width;
+      if (px < 11.95) {
+        small.push(`${svg.closest('[id]') ? svg.closest('[id]').id : 'svg'} ${px.toFixed(1)}px`);
+        break;
+      }
+    }
+  }
+  return small;
+}"""
+
 
 def check_page(lanes, url: str, status: int, lang: str, checker: HtmlChecker) -> list[str]:
-    """Open the page in every lane; keep its HTML for the checker; return what axe finds and
-    what makes the page scroll sideways."""
+    """Open the page in every lane; keep its HTML for the checker; return what axe finds, what
+    makes the page scroll sideways and chart text too small to read."""
     problems, loaded = [], []
     for where, page in lanes:
         response = page.goto(url)
@@ -292,6 +314,8 @@ def check_page(lanes, url: str, status: int, lang: str, checker: HtmlChecker) ->
         checker.add(f"{where.rsplit(' ', 1)[0]} {url}", f"{where} {url}", html)
         if sticking_out := page.evaluate(STICKING_OUT):
             problems.append(f"{where} {url}: scrolls sideways: {sticking_out}")
+        if small := page.evaluate(SMALL_CHART_TEXT):
+            problems.append(f"{where} {url}: chart text under 12 px: {small}")
         start_axe(page)
         loaded.append((where, page))
     for where, page in loaded:

@@ -29,10 +29,11 @@ def dashboard(cohort_id: int):
     people, aggregates = agg.overview(cohort.id)
     stage = request.args.get("stage")
     shown = [p for p in people if p.stage == stage] if stage in agg.STAGES else people
+    funnel = agg.funnel(people)
     return render_template(
         "cohorts/dashboard.html", cohort=cohort, people=people, shown=shown,
         stage=stage if stage in agg.STAGES else None, stages=agg.STAGES,
-        stage_label=stage_label, funnel=agg.funnel(people),
+        stage_label=stage_label, funnel=funnel, funnel_chart=reports.funnel_chart(funnel),
         guests=sum(1 for p in people if p.is_guest), aggregates=aggregates,
         charts=reports.charts(aggregates), rows=reports.aggregate_rows(aggregates),
         min_group=agg.MIN_GROUP, summary=reports.poll_results(cohort),

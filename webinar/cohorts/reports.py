@@ -16,10 +16,11 @@ from sqlalchemy import or_, select
 from webinar import db
 from webinar.cohorts import aggregates as agg
 from webinar.domain.economics import bar_chart_data
+from webinar.i18n import percent
 from webinar.method import choice_label, code_label, knockout_label, stage_label
 from webinar.models import Account, AuditEntry, Cohort, CohortMember, Decision, User, Workbook
 
-CHART_WIDTH = 320
+CHART_WIDTH = 260  # the bar_chart macro's bar width
 
 
 def pct(share: Decimal | None, digits: int = 1) -> Decimal | None:
@@ -27,6 +28,14 @@ def pct(share: Decimal | None, digits: int = 1) -> Decimal | None:
     if share is None:
         return None
     return (Decimal(share) * 100).quantize(Decimal(1).scaleb(-digits))
+
+
+def funnel_chart(funnel: list[tuple[object, int]]) -> dict:
+    """The step table as a funnel: how many participants started, and reached each step."""
+    return {"id": "chart-funnel", "title": _("Participants per step, as a funnel"),
+            "funnel": True, "bars": bar_chart_data(
+                {getattr(step, "title", None) or _("Started a workbook"): n for step, n in funnel},
+                CHART_WIDTH)}
 
 
 def charts(aggregates: agg.Aggregates) -> list[dict]:
@@ -40,7 +49,7 @@ def charts(aggregates: agg.Aggregates) -> list[dict]:
     if aggregates.histogram:
         out.append({"id": "chart-hours", "title": _(
             "Participants by code 3 share of sales hours"),
-            "bars": bar_chart_data({f"{low}–{high} %": n for low, high, n
+            "bars": bar_chart_data({f"{low}–{percent(Decimal(high) / 100)}": n for low, high, n
                                     in aggregates.histogram}, CHART_WIDTH)})
     if aggregates.estimate is not None:
         out.append({"id": "chart-estimate", "title": _(

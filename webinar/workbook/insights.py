@@ -13,7 +13,7 @@ from webinar.estimate import own_estimate
 from webinar.method import code_label
 from webinar.workbook import bp, services
 
-CHART_WIDTH = 320
+CHART_WIDTH = 260  # the bar_chart macro's bar width
 CUT_CHOICES = (25, 50, 75, 100)
 
 
