@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date, get_locale, get_translations
@@ -30,8 +31,18 @@ from webinar.plan import services
 
 log = logging.getLogger(__name__)
 
-# Bump when the PDF's templates change in a way that should not be served from the cache.
-TEMPLATE_VERSION = "1"
+
+def _templates_version() -> str:
+    """A digest of every template: a plan cached before a template changed is rendered anew."""
+    folder = Path(__file__).resolve().parents[2] / "templates"
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+TEMPLATE_VERSION = _templates_version()
 _PICKLABLE = (str, bytes, int, float, bool, type(None), timedelta, list, tuple, dict)
 _apps: dict[tuple, Flask] = {}
 
