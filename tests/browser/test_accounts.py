@@ -24,9 +24,9 @@ def test_register_switch_language_log_out_and_in(page):
     page.get_by_role("button", name="Account aanmaken").click()
     expect(page.get_by_text("Welkom, Anna de Vries")).to_be_visible()
     expect(page.get_by_text("Welkom terug")).to_have_count(0)  # greeted once, not twice
-    # From the home page the workbook is one click away, in the menu and in "where to go next".
-    page.get_by_role("navigation", name="Waar nu heen").get_by_role(
-        "link", name="Open je werkboek").click()
+    # From the home page the workbook is one click away, in the menu and as the next step.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je overzicht")
+    page.locator(".next-step").get_by_role("link", name="Begin je werkboek").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkboek")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Lessen").click()
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Werkboek").click()
@@ -36,8 +36,7 @@ def test_register_switch_language_log_out_and_in(page):
     page.get_by_label("Taal").select_option("en")
     page.get_by_role("button", name="Wissel").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Spend your sales time on customers who fit")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your overview")
     check_accessibility(page)
     page.get_by_label("Language").select_option("nl")
     page.get_by_role("button", name="Switch").click()

@@ -14,8 +14,9 @@ class JoinCodeForm(FlaskForm):
     code = StringField(
         _l("Join code"),
         validators=[DataRequired(_l("Enter the join code.")),
-                    Length(max=20, message=_l("A join code has 6 characters."))],
-        description=_l("Six letters and digits, shown by your trainer."),
+                    Length(max=20, message=_l(
+                        "That is longer than a join code: check what your trainer shows."))],
+        description=_l("The letters and digits your trainer shows."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
     submit = SubmitField(_l("Next"))

@@ -10,15 +10,28 @@ from sqlalchemy import text
 
 from webinar import db
 from webinar.extensions import csrf, limiter
-from webinar.main import bp
+from webinar.main import bp, overview
 from webinar.main.forms import LanguageForm
 from webinar.security import safe_next
+from webinar.workbook.steps import STEPS
 
 
 @bp.route("/")
 def home():
-    """Show the start page."""
-    return render_template("main/home.html")
+    """The start page; for someone logged in, where they are and what comes next."""
+    if not current_user.is_authenticated:
+        return render_template("main/home.html")
+    user = current_user._get_current_object()
+    workbooks = overview.workbook_progress(user.id)
+    cohorts = overview.cohort_statuses(user) if user.is_trainer else []
+    return render_template(
+        "main/home.html", lessons=overview.lesson_progress(user.id), workbooks=workbooks,
+        team_workbooks=overview.team_workbooks(user.id), cohorts=cohorts,
+        in_cohort=overview.in_a_cohort(user.id),
+        # A trainer's home is their cohorts; the workbook part shows once they keep one too.
+        show_workbook=bool(workbooks) or not user.is_trainer,
+        next_workbook=next((w for w in workbooks if w.next_step is not None), None),
+        steps_total=len(STEPS))
 
 
 @bp.route("/language", methods=["POST"])
