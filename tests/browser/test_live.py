@@ -33,11 +33,12 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
     poll and both see the revealed result?"""
     make_user("trainer@example.nl", role=Role.TRAINER)
     trainer_context, trainer = _context(browser, live_server)
-    trainer.goto("/account/login")
+    trainer.goto("/")
+    trainer.get_by_role("link", name="Inloggen").first.click()
     trainer.fill("input[name=email]", "trainer@example.nl")
     trainer.fill("input[name=password]", PASSWORD)
     trainer.locator("main form [type=submit]").click()
-    trainer.goto("/cohorts/new")
+    trainer.get_by_role("main").get_by_role("link", name="Nieuwe groep").click()
     trainer.fill("input[name=name]", "Webinar verkoopfocus")
     trainer.locator("main form [type=submit]").click()
     code = trainer.locator("#join-code").inner_text().strip()
@@ -47,7 +48,8 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
     for name in ("Sanne", "Joris"):
         context, page = _context(browser, live_server, viewport=PHONE, is_mobile=True,
                                  has_touch=True)
-        page.goto("/join")
+        page.goto("/")
+        page.get_by_role("link", name="Meedoen met een webinar").first.click()
         page.fill("input[name=code]", code.lower())
         page.locator("main form [type=submit]").click()
         page.fill("input[name=display_name]", name)
@@ -55,7 +57,7 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
         expect(page).to_have_url(f"{live_server}/live/{code}")
         attendees.append((context, page))
 
-    trainer.goto(f"/live/{code}/present")
+    trainer.get_by_role("link", name="Live presenteren").click()
     trainer.select_option("select[name=lesson]", "the-70-percent")
     trainer.locator(".lesson-choice [type=submit]").click()
     check_accessibility(trainer)

@@ -14,9 +14,12 @@ from webinar import pdf
 def test_decide_read_and_download_the_plan(page, app, make_user, tmp_path):
     """Can I choose decisions, read my plan accessibly and download it as a PDF?"""
     user_id = make_user(locale="nl")
-    wid = seed_workbook(app, user_id, ["Garage Smit", "Hotel Zee", "Bakkerij Ünal", "Kapper Els"])
+    seed_workbook(app, user_id, ["Garage Smit", "Hotel Zee", "Bakkerij Ünal", "Kapper Els"])
     log_in(page)
-    page.goto(f"/workbook/{wid}/plan")
+    # From the home page: the workbook's plan, then "change the decisions".
+    page.get_by_role("list", name="Pagina's van het werkboek van Jansen Installaties").get_by_role(
+        "link", name="Actieplan").click()
+    page.get_by_role("link", name="Besluiten aanpassen").click()
     expect(page.get_by_role("heading", name="Actieplan")).to_be_visible()
     check = page.get_by_label("Hoe worden je verkopers nu beloond?")
     check.select_option("revenue")

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, check_accessibility
-from tests.browser.test_workbook import log_in
+from tests.browser.test_workbook import log_in, open_from_menu
 
 
 def rate_cell(page, account: str, criterion: str, value: str):
@@ -24,27 +24,27 @@ def test_three_users_rate_compare_and_settle(browser, live_server, make_user):
     owner, piet, kees = (c.new_page() for c in contexts)
     try:
         log_in(owner, "owner@example.nl")
-        owner.goto("/workbook/")
+        open_from_menu(owner, "Werkboek")
         owner.get_by_label("Naam van je bedrijf").fill("Jansen Installaties")
         owner.get_by_role("button", name="Begin het werkboek").click()
-        wid = re.search(r"/workbook/(\d+)/", owner.url).group(1)
+        steps = owner.get_by_role("navigation", name="Waar je bent in het werkboek")
         for name in ("Bakker BV", "Visser NV"):
-            owner.goto(f"/workbook/{wid}/pipeline")
+            steps.get_by_role("link", name="Klantenlijst").click()
             owner.get_by_label("Bedrijfsnaam").fill(name)
             owner.get_by_role("button", name="Klant opslaan").click()
-        owner.goto(f"/workbook/{wid}/rate")
+        steps.get_by_role("link", name="Beoordeel de klanten").click()
         rate_cell(owner, "Bakker BV", "need_fit", "5")
         rate_cell(owner, "Visser NV", "need_fit", "4")
 
         links = []
+        steps.get_by_role("link", name="Samen beoordelen").click()
         for _ in range(2):
-            owner.goto(f"/team/{wid}/")
             owner.get_by_role("button", name="Maak een uitnodigingslink").click()
             links.append(owner.locator("#new-link").input_value())
         for page, email, link, need in ((piet, "piet@example.nl", links[0], "1"),
                                         (kees, "kees@example.nl", links[1], "2")):
             log_in(page, email)
-            page.goto(link)
+            page.goto(link)  # the invitation arrives as a link: the rater opens it
             page.get_by_role("button", name="Doe mee met het team").click()
             expect(page.get_by_role("heading", name=re.compile("Mijn scores"))).to_be_visible()
             expect(page.locator("select[data-criterion=need_fit]").first).to_have_value("")
@@ -53,7 +53,8 @@ def test_three_users_rate_compare_and_settle(browser, live_server, make_user):
             page.get_by_role("button", name="Ik ben klaar met beoordelen").click()
             expect(page.get_by_role("heading", name=re.compile("Samen beoordelen"))).to_be_visible()
 
-        owner.goto(f"/team/{wid}/compare")
+        owner.reload()  # the team page now shows both raters as done
+        owner.get_by_role("link", name="Vergelijk de scores").click()
         discuss = owner.locator("section", has=owner.get_by_role("heading", name="Bespreken"))
         expect(discuss.get_by_role("link", name="Bakker BV")).to_be_visible()
         expect(discuss.get_by_role("link", name="Visser NV")).to_have_count(0)
@@ -80,10 +81,10 @@ def test_front_door_check_on_a_phone(browser, live_server, make_user):
     page = context.new_page()
     try:
         log_in(page, "owner@example.nl")
-        page.goto("/workbook/")
+        open_from_menu(page, "Werkboek")
         page.get_by_label("Naam van je bedrijf").fill("Jansen Installaties")
         page.get_by_role("button", name="Begin het werkboek").click()
-        page.goto("/front-door/")
+        page.get_by_role("link", name="Voordeurcheck voor nieuwe leads").click()
         check_accessibility(page)
         page.get_by_label("Bedrijfsnaam").fill("Nieuwe Prospect")
         page.locator("fieldset", has_text="unieke toegevoegde waarde").get_by_label("5").check()

@@ -14,11 +14,19 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "imports" / "exports"
 
 
 def log_in(page, email="anna@example.nl"):
-    page.goto("/account/login")
+    """Log in from the front page, as a person does: the menu's "Inloggen", then the form."""
+    page.goto("/")
+    page.get_by_role("navigation", name="Hoofdmenu", exact=True).get_by_role(
+        "link", name="Inloggen").click()
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_text("Welkom terug")).to_be_visible()
+
+
+def open_from_menu(page, name: str):
+    page.get_by_role("navigation", name="Hoofdmenu", exact=True).get_by_role(
+        "link", name=name, exact=True).click()
 
 
 def import_file(page, path: Path, expect_name: str):
@@ -35,7 +43,7 @@ def test_import_rate_override_and_insights(page, make_user):
     """Can a Dutch entrepreneur import a CSV and an XLSX, rate by keyboard and read insights?"""
     make_user(locale="nl")
     log_in(page)
-    page.goto("/workbook/")
+    open_from_menu(page, "Werkboek")
     check_accessibility(page)
     page.get_by_label("Naam van je bedrijf").fill("Jansen Installaties")
     page.get_by_role("button", name="Begin het werkboek").click()

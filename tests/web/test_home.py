@@ -77,7 +77,7 @@ def test_a_trainer_sees_each_cohort_live_joining_and_progress(app, client, actio
     page = _home(client)
     assert "Webinar december" in page and "Groep van een ander" not in page
     assert "meedoen open, code LIVE2345" in page
-    assert "2 deelnemers · 2 begonnen een werkboek · 1 nam besluiten voor een plan" in page
+    assert "2 deelnemers · 2 begonnen aan een werkboek · 1 met besluiten in het plan" in page
     assert "Start het webinar" in page and 'href="/live/LIVE2345/present"' in page
     assert "Nu live" not in page
     assert "Je werkboek" not in page  # a trainer without a workbook sees no workbook part
