@@ -129,3 +129,22 @@ def test_every_week_of_the_eight_has_something_to_do_even_without_focus_accounts
     assert all(week.routine and "front_door" in week.routine for week in weeks)
     assert "share_plan" in weeks[0].routine and "team_review" in weeks[3].routine
     assert "prepare_reassessment" in weeks[6].routine and "reassess" in weeks[7].routine
+
+
+def test_a_changed_template_or_catalog_renders_cached_plans_anew(tmp_path):
+    """A plan PDF is cached under the digest of templates and catalogs: change either one and
+    the cached file no longer matches."""
+    from webinar.plan.printing import _templates_version
+
+    (tmp_path / "templates" / "pdf").mkdir(parents=True)
+    (tmp_path / "translations" / "nl" / "LC_MESSAGES").mkdir(parents=True)
+    template = tmp_path / "templates" / "pdf" / "plan.html"
+    catalog = tmp_path / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+    template.write_text("<h1>{{ _('Action plan') }}</h1>")
+    catalog.write_text('msgid "Action plan"\nmsgstr "Actieplan"\n')
+    first = _templates_version(tmp_path)
+    assert _templates_version(tmp_path) == first
+    catalog.write_text('msgid "Action plan"\nmsgstr "Plan van aanpak"\n')
+    second = _templates_version(tmp_path)
+    template.write_text("<h1>{{ _('Your action plan') }}</h1>")
+    assert len({first, second, _templates_version(tmp_path)}) == 3

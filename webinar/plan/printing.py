@@ -32,13 +32,16 @@ from webinar.plan import services
 log = logging.getLogger(__name__)
 
 
-def _templates_version() -> str:
-    """A digest of every template: a plan cached before a template changed is rendered anew."""
-    folder = Path(__file__).resolve().parents[2] / "templates"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _templates_version(root: Path = PROJECT_ROOT) -> str:
+    """A digest of every template and catalog: a plan cached before a template or its wording
+    changed is rendered anew."""
+    paths = [*(root / "templates").rglob("*"), *(root / "translations").rglob("*.po")]
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
