@@ -16,6 +16,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v hunspell >/dev/null 2>&1 || need_apt+=(hunspell)
 [ -f /usr/share/hunspell/nl.dic ] || need_apt+=(hunspell-nl)
 [ -f /usr/share/hunspell/en_US.dic ] || need_apt+=(hunspell-en-us)
+command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

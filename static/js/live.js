@@ -9,7 +9,10 @@
   const POLL_MS = 1500;
   const HERE_MS = 10000;
   let version = parseInt(data.version, 10) || 0;
+  let poll = null;
   let etag = null;
+  let countdown = null;
+  let refreshOpen = null;
   let failures = 0;
   let busy = false;
 
@@ -26,6 +29,34 @@
       const title = holder.querySelector("h2");
       if (title) { title.tabIndex = -1; title.focus(); }
     }
+    started();
+  }
+
+  // What the step just shown needs: its countdown ticking, and in the room the answer count
+  // kept fresh while the poll is open.
+  function started() {
+    if (countdown) window.clearInterval(countdown);
+    if (refreshOpen) window.clearTimeout(refreshOpen);
+    countdown = refreshOpen = null;
+    const clock = holder.querySelector("[data-seconds-left]");
+    if (clock) {
+      const ends = Date.now() + parseInt(clock.dataset.secondsLeft, 10) * 1000;
+      const figure = clock.querySelector("[data-countdown]");
+      countdown = window.setInterval(() => {
+        const left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+        if (figure && figure.textContent !== String(left)) figure.textContent = String(left);
+        if (left === 0) {  // closed now: show it without waiting for the next state poll
+          window.clearInterval(countdown);
+          countdown = null;
+          loadStep(version).then(() => { poll = "closed"; say(data.msgFollowing); }, () => {});
+        }
+      }, 250);
+    }
+    const article = holder.querySelector("[data-poll]");
+    if (data.refreshOpen && article && article.dataset.poll === "open") {
+      refreshOpen = window.setTimeout(() => loadStep(version).catch(() => started()),
+        parseInt(data.refreshOpen, 10));
+    }
   }
 
   async function tick() {
@@ -38,10 +69,13 @@
         const state = await response.json();
         // Versions only go up; an answer from a slower server never takes a page back.
         if (state.v >= version) etag = response.headers.get("ETag");
-        if (state.v > version) {
+        // A new version, or the same one whose countdown ran out (the poll closed by itself).
+        if (state.v > version || (state.v === version && poll !== null && state.poll !== poll)) {
           await loadStep(state.v);
           version = state.v;
+          say(data.msgFollowing);
         }
+        if (state.v >= version) poll = state.poll;
       } else if (response.status !== 304) {
         throw new Error(`state ${response.status}`);
       }
@@ -88,6 +122,7 @@
     }
   });
 
+  started();
   schedule(POLL_MS);
   if (data.hereUrl) window.setInterval(here, HERE_MS);
 })();

@@ -3,7 +3,7 @@
   "use strict";
   const keys = {
     ArrowRight: "form-next", PageDown: "form-next", ArrowLeft: "form-prev", PageUp: "form-prev",
-    o: "form-open", c: "form-close", r: "form-reveal",
+    o: "form-open", c: "form-close", r: "form-reveal", j: "form-join",
   };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;

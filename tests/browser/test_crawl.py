@@ -51,6 +51,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "cohorts.index": ("trainer", "admin"),
     "cohorts.new": ("trainer",),
     "cohorts.participant": ("trainer",),
+    "cohorts.poll_results": ("trainer",),
+    "live.overlay": ("anonymous",),
     "frontdoor.links": ("participant",),
     "frontdoor.shared": ("anonymous",),
     "lessons.overview": ("anonymous", "participant"),
@@ -84,10 +86,12 @@ PAGES: dict[str, tuple[str, ...]] = {
     "workbook.value": ("participant",),
 }
 # HTML that live.js fetches into a page: endpoint -> who fetches it.
-FRAGMENTS = {"live.step_fragment": "guest", "live.panel": "trainer"}
+FRAGMENTS = {"live.step_fragment": "guest", "live.panel": "trainer",
+             "live.overlay_step": "anonymous"}
 # GET routes that answer something other than an HTML page.
 NOT_PAGES = {
     "auth.export_data": "JSON download",
+    "cohorts.answers": "CSV and XLSX downloads",
     "cohorts.export": "CSV and XLSX downloads",
     "cohorts.qr": "SVG image",
     "cohorts.report": "PDF",
@@ -131,12 +135,16 @@ def url_for_rule(app, rule, ids: dict) -> str:
             else ids["workbook"],
             "account_id": ids["account"], "pending_id": ids["pending"],
             "cohort_id": ids["cohort"], "user_id": ids["user"], "code": ids["code"],
-            "lesson_id": "code-1-2-3", "step_id": "what-is-fit",
+            "lesson_id": "code-1-2-3", "step_id": "what-is-fit", "key": None,
             "token": {"auth.reset_password": ids["reset_token"],
                       "frontdoor.shared": ids["check_token"],
                       "team.join": ids["team_token"]}.get(rule.endpoint),
         }[name]
     with app.test_request_context():
+        if "key" in values:  # the streaming overlay's own key
+            from webinar.live.overlay import overlay_key
+
+            values["key"] = overlay_key(ids["code"])
         return url_for(rule.endpoint, **values)
 
 

@@ -399,6 +399,8 @@ CATALOG: dict[str, Route] = {
     "live.join_code": Route("anonymous", _one(lambda w: f"/j/{w['code']}", {
         "display_name": "Gast Twee"}, _live("JoinNameForm")), fresh=True,
         shown=("display_name",), pages=lambda w: ["/", "/account/"]),
+    "live.join_slide": Route("x", _one(lambda w: f"/live/{w['code']}/join-slide", {"show": "1"},
+                                       _live("JoinSlideForm"))),
     "live.lesson": Route("x", _one(lambda w: f"/live/{w['code']}/lesson", {
         "lesson": "code-1-2-3"}, _live("LessonForm"),
         extra=(Field("lesson", "choice", None,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import segno
-from markupsafe import Markup
 from sqlalchemy import func, select, true
 
 from webinar import db
+from webinar.links import qr_file, qr_svg  # noqa: F401  (the cohort page's QR code)
 from webinar.live import services as live
 from webinar.models import Cohort, CohortMember, LiveSession, User
 
@@ -46,23 +45,6 @@ def member_count(cohort: Cohort) -> int:
     return db.session().scalar(
         select(func.count()).select_from(CohortMember).where(CohortMember.cohort_id == cohort.id)
     ) or 0
-
-
-def qr_svg(url: str, title: str) -> Markup:
-    """The join link as an inline SVG QR code: no XML declaration, no style attribute."""
-    qr = segno.make(url, error="m")
-    svg = qr.svg_inline(scale=6, border=2, svgclass="qr", lineclass="qr-line", omitsize=True,
-                        title=title, dark="#000", light="#fff")
-    svg = svg.replace("<svg ", '<svg role="img" ', 1)
-    return Markup(svg)  # noqa: S704 - segno escapes the title; the rest is paths it drew
-
-
-def qr_file(url: str) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=True)
-    return buffer.getvalue()
 
 
 def poll_summary(cohort: Cohort) -> dict:

@@ -49,8 +49,16 @@ class StepForm(FlaskForm):
     to = HiddenField()
 
 
+COUNTDOWNS = ("30", "60", "120")  # seconds a poll may be opened for
+
+
 class PollForm(FlaskForm):
     action = HiddenField()
+    seconds = HiddenField()  # with "open": close by itself after this many seconds
+
+
+class JoinSlideForm(FlaskForm):
+    show = HiddenField()
 
 
 class LessonForm(FlaskForm):

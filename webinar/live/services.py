@@ -6,15 +6,19 @@ only go up, whichever worker or server handles the request. Nothing lives in pro
 
 from __future__ import annotations
 
+import math
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import case, event, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 from webinar import db
 from webinar.domain.lessons import Lesson, Step
@@ -33,15 +37,17 @@ from webinar.models import (
 # No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
 ALPHABET = "ACEFHJKMNPRTWXY34679"
 CODE_LENGTH = 8  # 20**8 codes: years of guessing at the failed-code limit
-ONLINE_SECONDS = 10
-PRESENCE_EVERY_SECONDS = 5
+HERE_EVERY_SECONDS = 10  # how often an attendee's page pings (HERE_MS in static/js/live.js)
+PRESENCE_EVERY_SECONDS = 5  # a ping writes only when the stored one is older than this
+# Gone only after two missed pings: a ping may be stored up to PRESENCE_EVERY_SECONDS late.
+ONLINE_SECONDS = 2 * HERE_EVERY_SECONDS + PRESENCE_EVERY_SECONDS
 DEFAULT_LESSON = "code-1-2-3"
 
 
 def new_join_code() -> str:
     """A fresh, unused join code."""
     while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        code = "".join(secrets.choice(ALPHABET) for _position in range(CODE_LENGTH))
         if db.session().scalar(select(Cohort.id).where(Cohort.join_code == code)) is None:
             return code
 
@@ -128,22 +134,45 @@ def _bump(session_id: int, **values) -> None:
 
 
 def go_to(live: LiveSession, index: int, last: int) -> None:
-    _bump(live.id, step_index=max(0, min(index, last)), poll_state="closed")
+    _bump(live.id, step_index=max(0, min(index, last)), poll_state="closed", poll_ends_at=None)
 
 
 def move(live: LiveSession, delta: int, last: int) -> None:
     """Next (+1) or previous (-1) step, computed in the database so rapid clicks never race."""
     target = LiveSession.step_index + delta
-    _bump(live.id, poll_state="closed", step_index=case(
+    _bump(live.id, poll_state="closed", poll_ends_at=None, step_index=case(
         (target < 0, 0), (target > last, last), else_=target))
 
 
 def set_lesson(live: LiveSession, lesson_id: str) -> None:
-    _bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed")
+    _bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed", poll_ends_at=None)
 
 
-def set_poll(live: LiveSession, state: str) -> None:
-    _bump(live.id, poll_state=state)
+def set_poll(live: LiveSession, state: str, seconds: int | None = None) -> None:
+    """Open, close or reveal the poll; opened with ``seconds``, it closes by itself after them."""
+    ends = int(time.time()) + seconds if state == "open" and seconds else None
+    if state != "open" and effective_poll_state(live) != "open":
+        ends = live.poll_ends_at  # closing or revealing keeps when the countdown ended
+    _bump(live.id, poll_state=state, poll_ends_at=ends)
+
+
+def poll_timed_out(state: str, ends_at: int | None, now: float | None = None) -> bool:
+    return state == "open" and ends_at is not None and (now or time.time()) >= ends_at
+
+
+def effective_poll_state(live: LiveSession) -> str:
+    """The poll's state as everyone sees it: an open poll whose countdown ran out is closed."""
+    return "closed" if poll_timed_out(live.poll_state, live.poll_ends_at) else live.poll_state
+
+
+def seconds_left(live: LiveSession) -> int | None:
+    if live.poll_state != "open" or live.poll_ends_at is None:
+        return None
+    return max(0, math.ceil(live.poll_ends_at - time.time()))
+
+
+def show_join_slide(live: LiveSession, shown: bool) -> None:
+    _bump(live.id, show_join=shown)
 
 
 def record_attendance(live: LiveSession, lesson: Lesson, step: Step) -> None:
@@ -226,6 +255,23 @@ def _number_bins(step: Step) -> list[tuple[int, int]]:
     return bins
 
 
+def answer_labels(step: Step) -> dict[str, str]:
+    """Every answer a poll allows, in order, as the attendee reads it."""
+    if step.kind == "classify":
+        return {code: _("Code %(code)s", code=code) for code in ("1", "2", "3")}
+    if step.poll_kind == "scale":
+        return {str(n): str(n) for n in range(1, 6)}
+    return {option.id: option.label for option in step.options}
+
+
+def answers(live_id: int) -> list[tuple[str, str, str, object]]:
+    """Every answer of the session, without who gave it: (lesson, step, answer, when)."""
+    return [tuple(row) for row in db.session().execute(
+        select(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer, LiveVote.updated_at)
+        .where(LiveVote.live_session_id == live_id)
+        .order_by(LiveVote.lesson_id, LiveVote.step_id, LiveVote.updated_at, LiveVote.id))]
+
+
 def results(live_id: int, lesson_id: str, step: Step, labels: dict[str, str]) -> Results:
     """Counts per option (or a histogram for a number poll), from one GROUP BY."""
     rows = db.session().execute(
@@ -290,11 +336,32 @@ def seen(live_id: int, user_id: int) -> None:
 
 
 def online(live: LiveSession) -> tuple[int, int]:
-    """(attendees online now, peak so far); raises the stored peak when it is passed."""
+    """(attendees online now, peak so far): a read. The peak is raised by `raise_peak`, apart."""
     since = utcnow() - timedelta(seconds=ONLINE_SECONDS)
     now_online = db.session().scalar(select(func.count()).select_from(LivePresence).where(
         LivePresence.live_session_id == live.id, LivePresence.last_seen >= since)) or 0
-    db.session().execute(update(LiveSession).where(
-        LiveSession.id == live.id, LiveSession.peak_attendees < now_online
-    ).values(peak_attendees=now_online))
     return now_online, max(now_online, live.peak_attendees)
+
+
+def raise_peak(live_id: int, now_online: int) -> None:
+    """Keep a new peak, on a connection and transaction of its own, and only if it can be had at
+    once: while hundreds of phones ping, SQLite's write lock may be taken, and the trainer's
+    panel (a read) must never wait for it or fail on it. A missed peak is kept on the next try."""
+    engine = db.engine()
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+            else:  # a row lock held elsewhere: give up soon rather than keep the panel waiting
+                connection.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+            try:
+                connection.execute(update(LiveSession).where(
+                    LiveSession.id == live_id, LiveSession.peak_attendees < now_online
+                ).values(peak_attendees=now_online))
+                connection.commit()
+            finally:
+                if engine.dialect.name == "sqlite":
+                    wait = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {wait}")
+    except OperationalError:
+        pass  # locked right now: the next panel refresh tries again

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from flask import Flask, Response, abort, current_app, request
 from sqlalchemy import bindparam, create_engine, select
@@ -27,7 +28,8 @@ from webinar.security import STATIC_HEADERS
 PATH = re.compile(r"/live/([A-Za-z0-9]{1,12})/state")
 CACHE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Cookie"))
 _STATE_BY_CODE = select(
-    LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id
+    LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id,
+    LiveSession.poll_ends_at, LiveSession.show_join,
 ).where(LiveSession.join_code == bindparam("code"))
 
 
@@ -84,12 +86,20 @@ def answer(row, if_none_match: str | None) -> tuple[int, list[tuple[str, str]], 
         body = b'{"error":"not found"}'
         return 404, [("Content-Type", "application/json"),
                      ("Content-Length", str(len(body)))], body
-    version, step, poll, lesson = row
-    etag = f'"{version}"'
+    version, step, poll, lesson, ends, join = row
+    # A countdown that ran out closes the poll without a write: the state says so from then on,
+    # under an ETag of its own so a page that kept the open state fetches the closed one.
+    timed_out = poll == "open" and ends is not None and time.time() >= ends
+    etag = f'"{version}c"' if timed_out else f'"{version}"'
     if if_none_match and etag in if_none_match:
         return 304, [("ETag", etag)], b""
-    body = json.dumps({"v": version, "lesson": lesson, "step": step, "poll": poll},
-                      separators=(",", ":")).encode()
+    state = {"v": version, "lesson": lesson, "step": step,
+             "poll": "closed" if timed_out else poll}
+    if ends is not None and poll == "open" and not timed_out:
+        state["ends"] = ends
+    if join:
+        state["join"] = True
+    body = json.dumps(state, separators=(",", ":")).encode()
     return 200, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                  ("ETag", etag)], body
 

@@ -25,12 +25,15 @@ from webinar.errors import error_response, wants_json
 from webinar.extensions import limiter
 from webinar.lessons import content
 from webinar.lessons import forms as lesson_forms
+from webinar.links import external_url, qr_svg
 from webinar.live import bp, services, throttle
 from webinar.live.forms import (
+    COUNTDOWNS,
     ClaimForm,
     JoinCodeForm,
     JoinConfirmForm,
     JoinNameForm,
+    JoinSlideForm,
     LessonForm,
     PollForm,
     StepForm,
@@ -181,19 +184,23 @@ def _current(live: LiveSession):
 
 
 def _labels(step) -> dict[str, str]:
-    if step.kind == "classify":
-        return {code: _("Code %(code)s", code=code) for code in ("1", "2", "3")}
-    if step.poll_kind == "scale":
-        return {str(n): str(n) for n in range(1, 6)}
-    return {option.id: option.label for option in step.options}
+    return services.answer_labels(step)
 
 
 def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
     lesson, step, index = _current(live)
+    poll_state = services.effective_poll_state(live)
     context = {"cohort": cohort, "live": live, "lesson": lesson, "step": step, "index": index,
                "total": len(lesson.steps), "mode": mode, "question": services.is_question(step),
+               "poll_state": poll_state, "seconds_left": services.seconds_left(live),
+               "next_step": lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None,
                "results": None, "mine": None, "form": None,
                "action": url_for(".vote", code=cohort.join_code, step=step.id)}
+    if mode == "slide":
+        context["join_url"] = external_url("live.join_code", code=cohort.join_code)
+        context["join_short"] = external_url("live.join").split("://", 1)[-1]
+        context["join_qr"] = qr_svg(context["join_url"],
+                                    _("QR code for %(link)s", link=context["join_url"]))
     if not context["question"]:
         return context
     if mode == "attendee":
@@ -203,7 +210,7 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
         if mine is not None:
             context["shown_mine"] = dict(_labels(step)).get(mine, mine) if step.poll_kind != \
                 "number" else f"{mine}\N{NO-BREAK SPACE}{step.unit}".strip()
-    if mode == "present" or live.poll_state == "revealed":
+    if mode == "present" or poll_state == "revealed" or (mode == "slide" and poll_state == "open"):
         context["results"] = services.results(live.id, lesson.id, step, _labels(step))
     return context
 
@@ -254,7 +261,7 @@ def vote(code: str):
     lesson, step, _index = _current(live)
     if not services.is_question(step) or request.args.get("step") != step.id:
         return _vote_refused(_("The trainer has moved on to another step."), code)
-    if live.poll_state != "open":
+    if services.effective_poll_state(live) != "open":
         return _vote_refused(_("This poll is closed. Your answer was not saved."), code)
     form = lesson_forms.form_for(step)
     if not form.validate_on_submit():
@@ -297,9 +304,14 @@ def present(code: str):
     lesson_form = LessonForm(data={"lesson": live.lesson_id})
     lesson_form.lesson.choices = options((item.id, f"{item.number}. {item.title}")
                                          for item in content.all_lessons())
+    from webinar.live.overlay import overlay_key  # that module builds on this one
+
+    overlay_url = external_url("live.overlay", code=cohort.join_code,
+                               key=overlay_key(cohort.join_code))
     return render_template("live/present.html", online=online, peak=peak,
                            lesson_form=lesson_form, step_form=StepForm(),
-                           poll_form=PollForm(), **context)
+                           poll_form=PollForm(), countdowns=COUNTDOWNS,
+                           overlay_url=overlay_url, **context)
 
 
 @bp.route("/live/<code>/panel")
@@ -309,6 +321,8 @@ def panel(code: str):
     """The presenter's live numbers as a fragment: online, peak, the open poll's results."""
     cohort, live = _trainer_cohort(code)
     online, peak = services.online(live)
+    if online > live.peak_attendees:
+        services.raise_peak(live.id, online)
     return render_template("live/_panel.html", online=online, peak=peak,
                            **_step_context(cohort, live, "present"))
 
@@ -359,7 +373,22 @@ def poll(code: str):
     states = {"open": "open", "close": "closed", "reveal": "revealed"}
     if not form.validate_on_submit() or form.action.data not in states:
         abort(400)
-    services.set_poll(live, states[form.action.data])
+    seconds = form.seconds.data if form.action.data == "open" else None
+    if seconds not in (None, "", *COUNTDOWNS):
+        abort(400)
+    services.set_poll(live, states[form.action.data], int(seconds) if seconds else None)
+    return redirect(url_for(".present", code=cohort.join_code), 303)
+
+
+@bp.route("/live/<code>/join-slide", methods=["POST"])
+@role_required(*TRAINERS)
+def join_slide(code: str):
+    """Show or hide the room's join slide (link, code and QR code full size)."""
+    cohort, live = _trainer_cohort(code)
+    form = JoinSlideForm()
+    if not form.validate_on_submit() or form.show.data not in ("1", "0"):
+        abort(400)
+    services.show_join_slide(live, form.show.data == "1")
     return redirect(url_for(".present", code=cohort.join_code), 303)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webinar.db import Base
@@ -28,6 +28,11 @@ class LiveSession(Base):
     step_index: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     poll_state: Mapped[str] = mapped_column(String(10), default="closed")
+    # The open poll's countdown: it counts as closed from this moment (Unix seconds) on, with
+    # no write needed at the moment itself. None: no countdown.
+    poll_ends_at: Mapped[int | None] = mapped_column(Integer)
+    # The room shows the join slide (link, code and QR full size) over the current step.
+    show_join: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     peak_attendees: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

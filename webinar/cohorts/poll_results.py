@@ -1,0 +1,77 @@
+"""A cohort's live poll results after the webinar: a printable page and every answer as a file.
+
+Answers go out without names: what a room answered, not who answered what.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, render_template
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webinar import db, exports
+from webinar.auth.roles import TRAINERS, role_required
+from webinar.cohorts import bp, reports
+from webinar.cohorts.views import _own_or_404
+from webinar.downloads import content_disposition
+from webinar.lessons import content
+from webinar.live import services as live
+from webinar.models import LiveSession
+
+
+def _session_of(cohort) -> LiveSession | None:
+    return db.session().scalar(select(LiveSession).where(LiveSession.cohort_id == cohort.id))
+
+
+def _polls(session: LiveSession | None) -> list[tuple]:
+    """(lesson, step, results) for every poll that has answers, in the lessons' order."""
+    if session is None:
+        return []
+    asked = set(live.tallies(session.id))
+    out = []
+    for lesson in content.all_lessons():
+        for step in lesson.steps:
+            if (lesson.id, step.id) in asked:
+                out.append((lesson, step, live.results(session.id, lesson.id, step,
+                                                       live.answer_labels(step))))
+    return out
+
+
+@bp.route("/<int:cohort_id>/poll-results")
+@role_required(*TRAINERS)
+def poll_results(cohort_id: int):
+    """Every poll's results as charts, on a page that prints."""
+    cohort = _own_or_404(cohort_id)
+    return render_template("cohorts/poll_results.html", cohort=cohort,
+                           polls=_polls(_session_of(cohort)))
+
+
+@bp.route("/<int:cohort_id>/answers.<any(csv, xlsx):fmt>")
+@role_required(*TRAINERS)
+def answers(cohort_id: int, fmt: str):
+    """Every live answer, one row each, without names; formula-safe."""
+    cohort = _own_or_404(cohort_id)
+    session = _session_of(cohort)
+    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
+    header = [_("Lesson"), _("Question"), _("Answer"), _("Answered at")]
+    rows = []
+    for lesson_id, step_id, answer, when in (live.answers(session.id) if session else []):
+        lesson = lessons.get(lesson_id)
+        step = lesson.step(step_id) if lesson else None
+        rows.append((lesson.title if lesson else lesson_id, step.title if step else step_id,
+                     reports.answer_label(step, answer),
+                     format_datetime(when, "yyyy-MM-dd HH:mm:ss")))
+    name = _("%(cohort)s %(what)s %(date)s", cohort=cohort.name, what=_("live answers"),
+             date=format_date(date.today(), "yyyy-MM-dd"))
+    if fmt == "csv":
+        response = Response(exports.csv_bytes(header, rows, str(get_locale())),
+                            mimetype="text/csv")
+        response.charset = "utf-8"
+    else:
+        response = Response(exports.xlsx_bytes([(_("Live answers"), header, rows)]),
+                            mimetype=exports.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.{fmt}")
+    return response
