@@ -59,6 +59,12 @@ def open_time_share_poll(trainer, code):
     assert poll(trainer, code, "open").status_code == 303
 
 
+def state(client, code, etag=None):
+    """The attendee's state poll, with the ETag the page kept (if any)."""
+    headers = {"If-None-Match": etag} if etag else {}
+    return client.get(f"/live/{code}/state", headers=headers)
+
+
 def vote(client, code, answer, step="time-share", json=True):
     token = csrf_token(client.get(f"/live/{code}"))
     headers = {"Accept": "application/json"} if json else {}

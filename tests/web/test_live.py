@@ -16,16 +16,14 @@ from tests.web.live_helpers import (
     lesson,
     open_time_share_poll,
     poll,
+    state,
     trainer_with_cohort,
     vote,
 )
 from webinar import db
 from webinar.models import LiveVote, Role, User
 
-
-def _state(client, code, etag=None):
-    headers = {"If-None-Match": etag} if etag else {}
-    return client.get(f"/live/{code}/state", headers=headers)
+_state = state
 
 
 def test_wrong_code_gets_a_clear_message(app, client):

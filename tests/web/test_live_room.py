@@ -15,16 +15,14 @@ from tests.web.live_helpers import (
     open_time_share_poll,
     poll,
     present,
+    state,
     trainer_with_cohort,
     vote,
 )
 from webinar import db
 from webinar.models import LivePresence, LiveSession, utcnow
 
-
-def _state(client, code, etag=None):
-    headers = {"If-None-Match": etag} if etag else {}
-    return client.get(f"/live/{code}/state", headers=headers)
+_state = state
 
 
 def test_a_countdown_closes_the_poll_by_itself(app, make_user, monkeypatch):

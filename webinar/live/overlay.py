@@ -34,7 +34,8 @@ def _overlay_cohort(code: str, key: str):
 def overlay(code: str, key: str):
     """The overlay page, with a transparent background."""
     cohort, live = _overlay_cohort(code, key)
-    return render_template("live/overlay.html", key=key, **_step_context(cohort, live, "slide"))
+    return render_template("live/overlay.html", key=key,
+                           **_step_context(cohort, live, "slide", whole_page=True))
 
 
 @bp.route("/live/<code>/overlay/<key>/step")

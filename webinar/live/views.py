@@ -187,7 +187,7 @@ def _labels(step) -> dict[str, str]:
     return services.answer_labels(step)
 
 
-def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
+def _step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool = False) -> dict:
     lesson, step, index = _current(live)
     poll_state = services.effective_poll_state(live)
     context = {"cohort": cohort, "live": live, "lesson": lesson, "step": step, "index": index,
@@ -199,8 +199,11 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str) -> dict:
     if mode == "slide":
         context["join_url"] = external_url("live.join_code", code=cohort.join_code)
         context["join_short"] = external_url("live.join").split("://", 1)[-1]
-        context["join_qr"] = qr_svg(context["join_url"],
-                                    _("QR code for %(link)s", link=context["join_url"]))
+        # The QR code: drawn for a whole page (its corner) and for the join slide, not for
+        # the fragment the room fetches every two seconds while a poll is open.
+        if whole_page or live.show_join:
+            context["join_qr"] = qr_svg(context["join_url"],
+                                        _("QR code for %(link)s", link=context["join_url"]))
     if not context["question"]:
         return context
     if mode == "attendee":
@@ -332,7 +335,8 @@ def panel(code: str):
 def slide(code: str):
     """Show the clean full-screen slide to share on screen."""
     cohort, live = _trainer_cohort(code)
-    return render_template("live/slide.html", **_step_context(cohort, live, "slide"))
+    return render_template("live/slide.html",
+                           **_step_context(cohort, live, "slide", whole_page=True))
 
 
 @bp.route("/live/<code>/go", methods=["POST"])
