@@ -9,6 +9,8 @@
   const POLL_MS = 1500;
   const HERE_MS = 10000;
   let version = parseInt(data.version, 10) || 0;
+  const qaList = document.getElementById("qa-list");
+  let qaVersion = parseInt((qaList || holder).dataset.qaVersion, 10) || 0;
   let poll = null;
   let etag = null;
   let countdown = null;
@@ -76,6 +78,14 @@
           say(data.msgFollowing);
         }
         if (state.v >= version) poll = state.poll;
+        // Someone asked or voted, or the trainer moderated: only the questions are fetched
+        // (and the room's questions slide, when it is up).
+        const q = state.q || 0;
+        if (q > qaVersion) {
+          if (qaList) await loadQuestions();
+          else if (holder.querySelector("[data-questions]")) await loadStep(version);
+          qaVersion = q;
+        }
       } else if (response.status !== 304) {
         throw new Error(`state ${response.status}`);
       }
@@ -100,6 +110,37 @@
         headers: { "X-CSRFToken": data.csrf } });
     } catch (error) { /* the next one will count */ }
   }
+
+  async function loadQuestions() {
+    const response = await fetch(qaList.dataset.qaUrl, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) throw new Error(`questions ${response.status}`);
+    const focusedId = qaList.contains(document.activeElement) ? document.activeElement.id : "";
+    qaList.innerHTML = await response.text();
+    const again = focusedId && document.getElementById(focusedId);
+    if (again) again.focus();
+  }
+
+  // Asking and voting without leaving the page; the forms work without this too.
+  const qa = document.getElementById("live-qa");
+  if (qa && qaList) qa.addEventListener("submit", async (event) => {
+    const form = event.target;
+    event.preventDefault();
+    const button = form.querySelector("[type=submit]");
+    if (button) button.disabled = true;
+    try {
+      const response = await fetch(form.action, { method: "POST", body: new FormData(form),
+        credentials: "same-origin", headers: { Accept: "application/json" } });
+      let message = "";
+      try { message = (await response.json()).message; } catch (error) { message = ""; }
+      if (response.ok && form.id === "qa-ask") form.reset();
+      await loadQuestions();
+      say(message || data.msgFollowing);
+    } catch (error) {
+      say(data.msgReconnecting);
+    } finally {
+      if (button && button.isConnected) button.disabled = false;
+    }
+  });
 
   holder.addEventListener("submit", async (event) => {
     const form = event.target;

@@ -3,7 +3,7 @@
   "use strict";
   const keys = {
     ArrowRight: "form-next", PageDown: "form-next", ArrowLeft: "form-prev", PageUp: "form-prev",
-    o: "form-open", c: "form-close", r: "form-reveal", j: "form-join",
+    o: "form-open", c: "form-close", r: "form-reveal", j: "form-join", q: "form-questions",
   };
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -22,7 +22,14 @@
   async function refresh() {
     try {
       const response = await fetch(panel.dataset.panelUrl, { credentials: "same-origin", cache: "no-store" });
-      if (response.ok) panel.innerHTML = await response.text();
+      const html = response.ok ? await response.text() : null;
+      if (html !== null && html !== panel.innerHTML) {
+        // Keep the trainer's place: a button that had the focus gets it back after the swap.
+        const focusedId = panel.contains(document.activeElement) ? document.activeElement.id : "";
+        panel.innerHTML = html;
+        const again = focusedId && document.getElementById(focusedId);
+        if (again) again.focus();
+      }
     } catch (error) { /* try again on the next round */ }
     window.setTimeout(refresh, 2000);
   }

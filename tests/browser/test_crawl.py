@@ -87,7 +87,7 @@ PAGES: dict[str, tuple[str, ...]] = {
 }
 # HTML that live.js fetches into a page: endpoint -> who fetches it.
 FRAGMENTS = {"live.step_fragment": "guest", "live.panel": "trainer",
-             "live.overlay_step": "anonymous"}
+             "live.overlay_step": "anonymous", "live.questions": "guest"}
 # GET routes that answer something other than an HTML page.
 NOT_PAGES = {
     "auth.export_data": "JSON download",
@@ -110,6 +110,7 @@ UNCRAWLED_TEMPLATES = {"workbook/stale.html": "the answer to a stale write (409)
 # Pages no route table names: the error pages, and a lesson step of every kind.
 STEPS = ("code-1-2-3/example-installer", "code-1-2-3/value-clarity", "the-70-percent/time-share",
          "the-70-percent/where-time-goes", "three-consequences/which-consequence",
+         "three-consequences/code-3-signs",
          "code-1-2-3/workbook-value")
 EXTRA: list[tuple[str, str, int]] = [
     ("anonymous", "/account/reset/not-a-valid-token", 410),

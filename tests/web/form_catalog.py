@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 from wtforms import (
     BooleanField,
@@ -40,7 +41,9 @@ from webinar.models import (
     Cohort,
     CohortMember,
     FrontDoorLink,
+    LiveQuestion,
     LiveSession,
+    LiveVote,
     PendingImport,
     Role,
     User,
@@ -118,6 +121,14 @@ def build_world(app) -> World:
                                 lesson_id=POLL_LESSON, step_index=POLL_INDEX, version=1,
                                 poll_state="open", peak_attendees=0))
         session.add_all([CohortMember(cohort_id=cohort.id, user_id=ids[k]) for k in ("a", "g")])
+        session.flush()
+        live_id = session.scalar(select(LiveSession.id).where(
+            LiveSession.cohort_id == cohort.id))
+        question = LiveQuestion(live_session_id=live_id, user_id=ids["g"],
+                                text="Geldt dit ook voor groothandels?")
+        answer = LiveVote(live_session_id=live_id, lesson_id=POLL_LESSON, step_id=POLL_STEP,
+                          user_id=ids["g"], answer="45")
+        session.add_all([question, answer])
         workbook = Workbook(owner_id=ids["a"], cohort_id=cohort.id, company_name="Firma A",
                             revision=1, scoring=scoring.ScoringSettings.default().to_dict(),
                             steps_done=[])
@@ -140,6 +151,7 @@ def build_world(app) -> World:
                                 expires_at=utcnow() + timedelta(days=14))
         session.add_all([pending, link, invite])
         session.flush()
+        ids.update(question=question.id, answer=answer.id)
         ids.update(cohort=cohort.id, code=cohort.join_code, workbook=workbook.id,
                    account=accounts[0].id, account_2=accounts[1].id, pending=pending.id,
                    link=link.id, link_token=link_token, invite=invite.id,
@@ -407,6 +419,19 @@ CATALOG: dict[str, Route] = {
                      tuple(lesson.id for lesson in content.all_lessons())),))),
     "live.poll": Route("x", _one(lambda w: f"/live/{w['code']}/poll", {"action": "close"},
                                  _live("PollForm"))),
+    "live.ask": Route("a", _one(lambda w: f"/live/{w['code']}/questions", {
+        "text": "Hoe vertel ik dit mijn klant?"}, _live("QuestionForm")), shown=("text",),
+        pages=lambda w: [f"/live/{w['code']}/questions"]),
+    "live.hide_answer": Route("x", _one(lambda w: f"/live/{w['code']}/answers/{w['answer']}/hide",
+                                        {"hidden": "1"}, _live("HideAnswerForm"))),
+    "live.moderate_question": Route("x", _one(
+        lambda w: f"/live/{w['code']}/questions/{w['question']}/moderate", {"action": "answered"},
+        _live("ModerateQuestionForm"))),
+    "live.questions_slide": Route("x", _one(lambda w: f"/live/{w['code']}/questions-slide",
+                                            {"show": "1"}, _live("QuestionsSlideForm"))),
+    "live.vote_question": Route("a", _one(
+        lambda w: f"/live/{w['code']}/questions/{w['question']}/vote", {},
+        _live("QuestionVoteForm"))),
     "live.vote": Route("a", _one(lambda w: f"/live/{w['code']}/vote?step={POLL_STEP}",
                                  {"answer": "30"}, _vote_form)),
     "main.set_language": Route("a", _one("/language", {"locale": "en", "next": "/workbook/"},

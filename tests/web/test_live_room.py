@@ -176,21 +176,21 @@ def test_every_answer_goes_out_as_csv_and_xlsx_without_names(app, make_user):
     dutch = trainer.get(f"/cohorts/{cohort_id}/answers.csv")
     assert dutch.status_code == 200 and dutch.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(dutch.data.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Les", "Vraag", "Antwoord", "Beantwoord op"]
-    assert sorted(row[2] for row in rows[1:]) == ["40 %", "63 %"]
-    assert all(row[1] == "Jouw schatting" for row in rows[1:])
+    assert rows[0] == ["Les", "Vraag", "Soort", "Antwoord", "Stemmen", "Status", "Tijdstip"]
+    assert sorted(row[3] for row in rows[1:]) == ["40 %", "63 %"]
+    assert all(row[1] == "Jouw schatting" and row[2] == "Peiling" for row in rows[1:])
     assert "Gast" not in dutch.data.decode("utf-8-sig")
 
     sheet = load_workbook(io.BytesIO(trainer.get(
         f"/cohorts/{cohort_id}/answers.xlsx").data)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[0] == ["Les", "Vraag", "Antwoord", "Beantwoord op"] and len(values) == 3
+    assert values[0][:4] == ["Les", "Vraag", "Soort", "Antwoord"] and len(values) == 3
 
     page = trainer.get("/")
     from tests.conftest import csrf_token
     trainer.post("/language", data={"csrf_token": csrf_token(page), "locale": "en"})
     english = trainer.get(f"/cohorts/{cohort_id}/answers.csv").data.decode("utf-8")
-    assert english.splitlines()[0] == "Lesson,Question,Answer,Answered at"
+    assert english.splitlines()[0] == "Lesson,Question,Kind,Answer,Votes,Status,Time"
 
 
 def test_the_poll_results_page_draws_every_poll(app, make_user):

@@ -18,6 +18,7 @@ from webinar.cohorts import bp, reports
 from webinar.cohorts.views import _own_or_404
 from webinar.downloads import content_disposition
 from webinar.lessons import content
+from webinar.live import qa
 from webinar.live import services as live
 from webinar.models import LiveSession
 
@@ -40,30 +41,49 @@ def _polls(session: LiveSession | None) -> list[tuple]:
     return out
 
 
+def _status(*, hidden: bool = False, answered: bool = False) -> str:
+    return _("Hidden") if hidden else _("Answered") if answered else ""
+
+
 @bp.route("/<int:cohort_id>/poll-results")
 @role_required(*TRAINERS)
 def poll_results(cohort_id: int):
-    """Every poll's results as charts, on a page that prints."""
+    """Every poll's results as charts, and the audience's questions, on a page that prints."""
     cohort = _own_or_404(cohort_id)
-    return render_template("cohorts/poll_results.html", cohort=cohort,
-                           polls=_polls(_session_of(cohort)))
+    session = _session_of(cohort)
+    return render_template("cohorts/poll_results.html", cohort=cohort, polls=_polls(session),
+                           questions=qa.questions(session.id, None, with_hidden=True)
+                           if session else [])
+
+
+def _answer_rows(session: LiveSession) -> list[tuple]:
+    """One row per poll answer, open answer and audience question, without names."""
+    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
+    when = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm:ss")  # noqa: E731
+    rows = []
+    for lesson_id, step_id, answer, moment, hidden in live.answers(session.id):
+        lesson = lessons.get(lesson_id)
+        step = lesson.step(step_id) if lesson else None
+        kind = _("Open question") if step is not None and step.poll_kind == "open" else _("Poll")
+        rows.append((lesson.title if lesson else lesson_id, step.title if step else step_id,
+                     kind, reports.answer_label(step, answer), None, _status(hidden=hidden),
+                     when(moment)))
+    for question in qa.questions(session.id, None, with_hidden=True):
+        rows.append(("", question.text, _("Audience question"), "", question.votes,
+                     _status(hidden=question.hidden, answered=question.answered),
+                     when(question.asked_at)))
+    return rows
 
 
 @bp.route("/<int:cohort_id>/answers.<any(csv, xlsx):fmt>")
 @role_required(*TRAINERS)
 def answers(cohort_id: int, fmt: str):
-    """Every live answer, one row each, without names; formula-safe."""
+    """Every live answer and audience question, one row each, without names; formula-safe."""
     cohort = _own_or_404(cohort_id)
     session = _session_of(cohort)
-    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
-    header = [_("Lesson"), _("Question"), _("Answer"), _("Answered at")]
-    rows = []
-    for lesson_id, step_id, answer, when in (live.answers(session.id) if session else []):
-        lesson = lessons.get(lesson_id)
-        step = lesson.step(step_id) if lesson else None
-        rows.append((lesson.title if lesson else lesson_id, step.title if step else step_id,
-                     reports.answer_label(step, answer),
-                     format_datetime(when, "yyyy-MM-dd HH:mm:ss")))
+    header = [_("Lesson"), _("Question"), _("Kind"), _("Answer"), _("Votes"), _("Status"),
+              _("Time")]
+    rows = _answer_rows(session) if session else []
     name = _("%(cohort)s %(what)s %(date)s", cohort=cohort.name, what=_("live answers"),
              date=format_date(date.today(), "yyyy-MM-dd"))
     if fmt == "csv":

@@ -22,7 +22,8 @@ SUPPORTED_LOCALES: tuple[str, ...] = ("en", "nl")
 WORKBOOK_STEPS: tuple[str, ...] = (
     "value", "criteria", "pipeline", "rate", "team", "insights", "plan", "frontdoor")
 STEP_KINDS: tuple[str, ...] = ("explain", "classify", "poll", "reflect", "workbook")
-POLL_KINDS: tuple[str, ...] = ("choice", "scale", "number")
+POLL_KINDS: tuple[str, ...] = ("choice", "scale", "number", "open")
+OPEN_ANSWER_LENGTH = 140  # an open question asks for a short phrase, not a note
 CLASSIFY_OPTIONS: tuple[str, ...] = ("1", "2", "3")
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content" / "lessons"
 
@@ -35,7 +36,8 @@ _BASE_KEYS = {"id", "kind", "title", "body"}
 _KEYS = {"explain": set(), "reflect": set(), "workbook": {"workbook_step"},
          "classify": {"options", "answer", "explanation"}, "choice": {"poll_kind", "options"},
          "scale": {"poll_kind", "scale_low", "scale_high"},
-         "number": {"poll_kind", "min", "max", "unit", "benchmark", "benchmark_note"}}
+         "number": {"poll_kind", "min", "max", "unit", "benchmark", "benchmark_note"},
+         "open": {"poll_kind"}}
 
 
 class LessonContentError(ValueError):
@@ -172,6 +174,8 @@ def _step(data: Any, where: str) -> Step:
             Option(_slug(o, "id", where), _text(o, "label", where)) for o in raw)}
         if len({o.id for o in f["options"]}) != len(raw):
             _fail(where, "duplicate option ids")
+    elif shape == "open":
+        f["poll_kind"] = shape
     elif shape == "number":
         f |= {"poll_kind": shape, "min": _int(data, "min", where), "max": _int(data, "max", where),
               "unit": data.get("unit", "")}

@@ -15,7 +15,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import ValidationError
 
 from webinar.choices import options
-from webinar.domain.lessons import CLASSIFY_OPTIONS, Step
+from webinar.domain.lessons import CLASSIFY_OPTIONS, OPEN_ANSWER_LENGTH, Step
 from webinar.models import ANSWER_LENGTH
 
 SCALE = ("1", "2", "3", "4", "5")
@@ -93,6 +93,30 @@ class NumberPollForm(FlaskForm):
         field.data = str(int(text))
 
 
+class OpenPollForm(FlaskForm):
+    """An open question: a few words of the attendee's own, shown to the room without a name."""
+
+    answer = StringField(_l("Your answer"))
+    submit = SubmitField(_l("Send my answer"))
+
+    def __init__(self, step: Step, **kwargs):
+        super().__init__(**kwargs)
+        self.answer.label.text = step.title
+        self.answer.description = _("A few words, at most %(max)s characters. Shown without "
+                                    "your name.", max=OPEN_ANSWER_LENGTH)
+        self.answer.render_kw = {"maxlength": OPEN_ANSWER_LENGTH, "autocomplete": "off"}
+
+    def validate_answer(self, field):
+        text = " ".join((field.data or "").split())  # one line, single spaces
+        if not text:
+            raise ValidationError(_("Write a few words first."))
+        if len(text) > OPEN_ANSWER_LENGTH:
+            raise ValidationError(_(
+                "An answer has at most %(max)s characters; yours has %(length)s.",
+                max=OPEN_ANSWER_LENGTH, length=len(text)))
+        field.data = text
+
+
 class ReflectForm(FlaskForm):
     answer = TextAreaField(
         _l("Your note"),
@@ -123,6 +147,7 @@ def form_for(step: Step, answer: str | None = None) -> FlaskForm | None:
     if step.kind == "reflect":
         return ReflectForm(data=data)
     if step.kind == "poll":
-        kind = {"number": NumberPollForm, "scale": ScalePollForm, "choice": ChoicePollForm}
+        kind = {"number": NumberPollForm, "scale": ScalePollForm, "choice": ChoicePollForm,
+                "open": OpenPollForm}
         return kind[step.poll_kind](step, data=data)
     return None

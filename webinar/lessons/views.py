@@ -91,7 +91,7 @@ def _answer(lesson: Lesson, step: Step):
 
 def _shown_answer(step: Step, form, answer: str | None) -> str | None:
     """The answer as the user sees it: a number with its unit, or the chosen option's label."""
-    if answer is None or step.kind != "poll":
+    if answer is None or step.kind != "poll" or step.poll_kind == "open":
         return answer
     if step.poll_kind == "number":
         shown = number(int(answer)) if answer.lstrip("+-").isdigit() else answer

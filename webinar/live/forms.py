@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from webinar.auth.forms import email_field, new_password_fields
+from webinar.models import QUESTION_LENGTH
 
 
 class JoinCodeForm(FlaskForm):
@@ -64,3 +65,41 @@ class JoinSlideForm(FlaskForm):
 class LessonForm(FlaskForm):
     lesson = SelectField(_l("Lesson"), validate_choice=True)
     submit = SubmitField(_l("Present this lesson"))
+
+
+class HideAnswerForm(FlaskForm):
+    """Hide an open answer from the room (1) or show it again (0)."""
+
+    hidden = HiddenField()
+
+
+class QuestionForm(FlaskForm):
+    """An attendee's question to the trainer, asked at any time during the webinar."""
+
+    text = TextAreaField(
+        _l("Your question"),
+        validators=[DataRequired(_l("Write your question first.")),
+                    Length(min=3, max=QUESTION_LENGTH,
+                           message=_l("A question has 3 to %(max)s characters.",
+                                      max=QUESTION_LENGTH))],
+        filters=[lambda value: " ".join(value.split()) if value else value],
+        description=_l("Everyone sees your question without your name and can vote for it."),
+        render_kw={"rows": 2, "maxlength": QUESTION_LENGTH},
+    )
+    submit = SubmitField(_l("Ask"))
+
+
+class QuestionVoteForm(FlaskForm):
+    pass
+
+
+MODERATIONS = {"answered": {"answered": True}, "unanswered": {"answered": False},
+               "hide": {"hidden": True}, "show": {"hidden": False}}
+
+
+class ModerateQuestionForm(FlaskForm):
+    action = HiddenField()  # one of MODERATIONS
+
+
+class QuestionsSlideForm(FlaskForm):
+    show = HiddenField()

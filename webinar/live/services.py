@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
 from webinar import db
+from webinar.domain import word_cloud
 from webinar.domain.lessons import Lesson, Step
 from webinar.models import (
     Cohort,
@@ -120,12 +121,12 @@ def live_session(cohort: Cohort) -> LiveSession:
 # --- changes the trainer makes ------------------------------------------------------------------
 
 
-def _bump(session_id: int, **values) -> None:
+def bump(session_id: int, counter: str = "version", **values) -> None:
+    """Change the session and count the change up: ``version`` for what every page shows,
+    ``qa_version`` for the audience's questions (pages refresh those alone)."""
     session = db.session()
-    session.execute(
-        update(LiveSession).where(LiveSession.id == session_id)
-        .values(version=LiveSession.version + 1, **values)
-    )
+    values[counter] = getattr(LiveSession, counter) + 1
+    session.execute(update(LiveSession).where(LiveSession.id == session_id).values(**values))
     # Other processes hear of the change from the database when it commits; this one forgets
     # its kept state right after the commit too, without waiting for that notification.
     reader = current_app.extensions.get("live_state_reader")
@@ -134,18 +135,18 @@ def _bump(session_id: int, **values) -> None:
 
 
 def go_to(live: LiveSession, index: int, last: int) -> None:
-    _bump(live.id, step_index=max(0, min(index, last)), poll_state="closed", poll_ends_at=None)
+    bump(live.id, step_index=max(0, min(index, last)), poll_state="closed", poll_ends_at=None)
 
 
 def move(live: LiveSession, delta: int, last: int) -> None:
     """Next (+1) or previous (-1) step, computed in the database so rapid clicks never race."""
     target = LiveSession.step_index + delta
-    _bump(live.id, poll_state="closed", poll_ends_at=None, step_index=case(
+    bump(live.id, poll_state="closed", poll_ends_at=None, step_index=case(
         (target < 0, 0), (target > last, last), else_=target))
 
 
 def set_lesson(live: LiveSession, lesson_id: str) -> None:
-    _bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed", poll_ends_at=None)
+    bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed", poll_ends_at=None)
 
 
 def set_poll(live: LiveSession, state: str, seconds: int | None = None) -> None:
@@ -153,7 +154,7 @@ def set_poll(live: LiveSession, state: str, seconds: int | None = None) -> None:
     ends = int(time.time()) + seconds if state == "open" and seconds else None
     if state != "open" and effective_poll_state(live) != "open":
         ends = live.poll_ends_at  # closing or revealing keeps when the countdown ended
-    _bump(live.id, poll_state=state, poll_ends_at=ends)
+    bump(live.id, poll_state=state, poll_ends_at=ends)
 
 
 def poll_timed_out(state: str, ends_at: int | None, now: float | None = None) -> bool:
@@ -172,7 +173,7 @@ def seconds_left(live: LiveSession) -> int | None:
 
 
 def show_join_slide(live: LiveSession, shown: bool) -> None:
-    _bump(live.id, show_join=shown)
+    bump(live.id, show_join=shown)
 
 
 def record_attendance(live: LiveSession, lesson: Lesson, step: Step) -> None:
@@ -244,6 +245,17 @@ class Results:
     bars: tuple[Bar, ...]
     mean: float | None = None  # number polls
     benchmark: int | None = None
+    texts: tuple[str, ...] = ()  # open question: the answers the room may see, newest first
+    words: tuple[word_cloud.Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenAnswer:
+    """An open answer as the trainer moderates it."""
+
+    id: int
+    text: str
+    hidden: bool
 
 
 def _number_bins(step: Step) -> list[tuple[int, int]]:
@@ -264,16 +276,22 @@ def answer_labels(step: Step) -> dict[str, str]:
     return {option.id: option.label for option in step.options}
 
 
-def answers(live_id: int) -> list[tuple[str, str, str, object]]:
-    """Every answer of the session, without who gave it: (lesson, step, answer, when)."""
+def answers(live_id: int) -> list[tuple[str, str, str, object, bool]]:
+    """Every answer of the session, without who gave it: (lesson, step, answer, when, hidden)."""
     return [tuple(row) for row in db.session().execute(
-        select(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer, LiveVote.updated_at)
+        select(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer, LiveVote.updated_at,
+               LiveVote.hidden)
         .where(LiveVote.live_session_id == live_id)
         .order_by(LiveVote.lesson_id, LiveVote.step_id, LiveVote.updated_at, LiveVote.id))]
 
 
 def results(live_id: int, lesson_id: str, step: Step, labels: dict[str, str]) -> Results:
-    """Counts per option (or a histogram for a number poll), from one GROUP BY."""
+    """Counts per option (or a histogram for a number poll), from one GROUP BY; for an open
+    question the answers the trainer did not hide, and their words."""
+    if step.poll_kind == "open":
+        texts = tuple(answer.text for answer in open_answers(live_id, lesson_id, step.id)
+                      if not answer.hidden)
+        return Results(len(texts), (), texts=texts, words=tuple(word_cloud.words(list(texts))))
     rows = db.session().execute(
         select(LiveVote.answer, func.count()).where(
             LiveVote.live_session_id == live_id, LiveVote.lesson_id == lesson_id,
@@ -300,11 +318,28 @@ def results(live_id: int, lesson_id: str, step: Step, labels: dict[str, str]) ->
     return Results(total, bars)
 
 
+def open_answers(live_id: int, lesson_id: str, step_id: str) -> list[OpenAnswer]:
+    """Every answer to an open question, hidden ones too, newest first."""
+    return [OpenAnswer(*row) for row in db.session().execute(
+        select(LiveVote.id, LiveVote.answer, LiveVote.hidden).where(
+            LiveVote.live_session_id == live_id, LiveVote.lesson_id == lesson_id,
+            LiveVote.step_id == step_id).order_by(LiveVote.updated_at.desc(), LiveVote.id.desc()))]
+
+
+def hide_answer(live: LiveSession, vote_id: int, hidden: bool) -> bool:
+    """Hide an open answer from the room (or show it again). False: no such answer here."""
+    changed = db.session().execute(update(LiveVote).where(
+        LiveVote.id == vote_id, LiveVote.live_session_id == live.id).values(hidden=hidden)).rowcount
+    if changed:
+        bump(live.id)  # a revealed cloud must lose the word in the room at once
+    return bool(changed)
+
+
 def tallies(live_id: int) -> dict[tuple[str, str], Counter]:
     """Every poll's answers after the session: (lesson, step) -> answer counts."""
     rows = db.session().execute(
         select(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer, func.count())
-        .where(LiveVote.live_session_id == live_id)
+        .where(LiveVote.live_session_id == live_id, LiveVote.hidden.is_(False))
         .group_by(LiveVote.lesson_id, LiveVote.step_id, LiveVote.answer)
     ).all()
     out: dict[tuple[str, str], Counter] = {}

@@ -29,7 +29,8 @@ PATH = re.compile(r"/live/([A-Za-z0-9]{1,12})/state")
 CACHE_HEADERS = (("Cache-Control", "private, no-cache"), ("Vary", "Cookie"))
 _STATE_BY_CODE = select(
     LiveSession.version, LiveSession.step_index, LiveSession.poll_state, LiveSession.lesson_id,
-    LiveSession.poll_ends_at, LiveSession.show_join,
+    LiveSession.poll_ends_at, LiveSession.show_join, LiveSession.qa_version,
+    LiveSession.show_questions,
 ).where(LiveSession.join_code == bindparam("code"))
 
 
@@ -86,11 +87,12 @@ def answer(row, if_none_match: str | None) -> tuple[int, list[tuple[str, str]], 
         body = b'{"error":"not found"}'
         return 404, [("Content-Type", "application/json"),
                      ("Content-Length", str(len(body)))], body
-    version, step, poll, lesson, ends, join = row
+    version, step, poll, lesson, ends, join, qa, questions = row
     # A countdown that ran out closes the poll without a write: the state says so from then on,
     # under an ETag of its own so a page that kept the open state fetches the closed one.
     timed_out = poll == "open" and ends is not None and time.time() >= ends
-    etag = f'"{version}c"' if timed_out else f'"{version}"'
+    etag = f'{version}q{qa}' if qa else f"{version}"
+    etag = f'"{etag}c"' if timed_out else f'"{etag}"'
     if if_none_match and etag in if_none_match:
         return 304, [("ETag", etag)], b""
     state = {"v": version, "lesson": lesson, "step": step,
@@ -99,6 +101,10 @@ def answer(row, if_none_match: str | None) -> tuple[int, list[tuple[str, str]], 
         state["ends"] = ends
     if join:
         state["join"] = True
+    if qa:
+        state["q"] = qa
+    if questions:
+        state["questions"] = True
     body = json.dumps(state, separators=(",", ":")).encode()
     return 200, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
                  ("ETag", etag)], body

@@ -26,16 +26,21 @@ from webinar.extensions import limiter
 from webinar.lessons import content
 from webinar.lessons import forms as lesson_forms
 from webinar.links import external_url, qr_svg
-from webinar.live import bp, services, throttle
+from webinar.live import bp, qa, services, throttle
 from webinar.live.forms import (
     COUNTDOWNS,
     ClaimForm,
+    HideAnswerForm,
     JoinCodeForm,
     JoinConfirmForm,
     JoinNameForm,
     JoinSlideForm,
     LessonForm,
+    ModerateQuestionForm,
     PollForm,
+    QuestionForm,
+    QuestionsSlideForm,
+    QuestionVoteForm,
     StepForm,
 )
 from webinar.models import Cohort, LiveSession
@@ -204,6 +209,8 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool
         if whole_page or live.show_join:
             context["join_qr"] = qr_svg(context["join_url"],
                                         _("QR code for %(link)s", link=context["join_url"]))
+        if live.show_questions:
+            context["room_questions"] = qa.open_for_room(live.id)
     if not context["question"]:
         return context
     if mode == "attendee":
@@ -215,7 +222,15 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool
                 "number" else f"{mine}\N{NO-BREAK SPACE}{step.unit}".strip()
     if mode == "present" or poll_state == "revealed" or (mode == "slide" and poll_state == "open"):
         context["results"] = services.results(live.id, lesson.id, step, _labels(step))
+    if mode == "present" and step.poll_kind == "open":
+        context["moderation"] = services.open_answers(live.id, lesson.id, step.id)
+        context["hide_form"] = HideAnswerForm()
     return context
+
+
+def _trainer_questions(live: LiveSession) -> dict:
+    return {"questions": qa.questions(live.id, None, with_hidden=True),
+            "moderate_form": ModerateQuestionForm()}
 
 
 @bp.route("/live/<code>")
@@ -227,7 +242,10 @@ def attend(code: str):
     if not _is_owner(cohort):
         db.start_writing()
         services.seen(live.id, current_user.id)
-    return render_template("live/attend.html", **_step_context(cohort, live, "attendee"))
+    return render_template("live/attend.html", question_form=QuestionForm(),
+                           questions=qa.questions(live.id, current_user.id),
+                           vote_form=QuestionVoteForm(),
+                           **_step_context(cohort, live, "attendee"))
 
 
 @bp.route("/live/<code>/step")
@@ -314,7 +332,8 @@ def present(code: str):
     return render_template("live/present.html", online=online, peak=peak,
                            lesson_form=lesson_form, step_form=StepForm(),
                            poll_form=PollForm(), countdowns=COUNTDOWNS,
-                           overlay_url=overlay_url, **context)
+                           overlay_url=overlay_url, slide_form=QuestionsSlideForm(),
+                           **_trainer_questions(live), **context)
 
 
 @bp.route("/live/<code>/panel")
@@ -327,7 +346,7 @@ def panel(code: str):
     if online > live.peak_attendees:
         services.raise_peak(live.id, online)
     return render_template("live/_panel.html", online=online, peak=peak,
-                           **_step_context(cohort, live, "present"))
+                           **_trainer_questions(live), **_step_context(cohort, live, "present"))
 
 
 @bp.route("/live/<code>/slide")

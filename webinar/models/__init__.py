@@ -6,7 +6,14 @@ from webinar.models.cohort import Cohort, CohortMember
 from webinar.models.dashboard import AuditEntry, WorkbookFigures
 from webinar.models.frontdoor import FrontDoorLink
 from webinar.models.lesson import ANSWER_LENGTH, LessonAnswer, LessonProgress
-from webinar.models.live import LivePresence, LiveSession, LiveVote
+from webinar.models.live import (
+    QUESTION_LENGTH,
+    LivePresence,
+    LiveQuestion,
+    LiveQuestionVote,
+    LiveSession,
+    LiveVote,
+)
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
 from webinar.models.team import (
     ROLE_RATER,
@@ -29,7 +36,8 @@ from webinar.models.workbook import (
 __all__ = [
     "AuditEntry", "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress",
     "LoginSession", "Role", "WorkbookFigures",
-    "LivePresence", "LiveSession", "LiveVote",
+    "LivePresence", "LiveQuestion", "LiveQuestionVote", "LiveSession", "LiveVote",
+    "QUESTION_LENGTH",
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
     "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember", "ThrottleHit",

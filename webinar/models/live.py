@@ -11,6 +11,8 @@ from webinar.db import Base
 from webinar.models._types import UTCDateTime, utcnow
 
 POLL_STATES = ("closed", "open", "revealed")
+OPEN_ANSWER_LENGTH = 140  # webinar.domain.lessons.OPEN_ANSWER_LENGTH, kept in step by a test
+QUESTION_LENGTH = 280
 
 
 class LiveSession(Base):
@@ -33,6 +35,10 @@ class LiveSession(Base):
     poll_ends_at: Mapped[int | None] = mapped_column(Integer)
     # The room shows the join slide (link, code and QR full size) over the current step.
     show_join: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The room shows the audience's questions, most votes first, over the current step.
+    show_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Goes up with every question, vote or moderation: pages refresh the questions, not the step.
+    qa_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     peak_attendees: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -51,7 +57,9 @@ class LiveVote(Base):
     lesson_id: Mapped[str] = mapped_column(String(60))
     step_id: Mapped[str] = mapped_column(String(60))
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
-    answer: Mapped[str] = mapped_column(String(20))
+    answer: Mapped[str] = mapped_column(String(OPEN_ANSWER_LENGTH))
+    # An open answer the trainer hid: kept with the cohort, never shown to the room.
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -68,3 +76,32 @@ class LivePresence(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LiveQuestion(Base):
+    """A question an attendee asks the trainer during the webinar; others vote it up."""
+
+    __tablename__ = "live_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    live_session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_session.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(QUESTION_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class LiveQuestionVote(Base):
+    """One attendee's vote for one question: at most one, by the unique key."""
+
+    __tablename__ = "live_question_vote"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("live_question.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
