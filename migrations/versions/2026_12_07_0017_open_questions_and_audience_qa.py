@@ -9,8 +9,9 @@ every worker's kept state at once.
 """
 
 import sqlalchemy as sa
-
 from alembic import op
+
+from webinar.models._types import UTCDateTime
 
 revision = '0017'
 down_revision = '0016'
@@ -46,8 +47,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("text", sa.String(280), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("answered_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("hidden", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_live_question_live_session_id", "live_question", ["live_session_id"])
