@@ -228,3 +228,41 @@ def hours_freed(decisions: Iterable[tuple[str | None, Decimal | None]]) -> Decim
         return None
     month = sum((FREED_SHARE[choice] * hours for choice, hours in known), Decimal(0))
     return (month * 12 / 52 * WEEKS).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class KeyDecision:
+    """One of the plan's decisions that matter most, for the summary page."""
+
+    account_id: int
+    name: str
+    choice: str
+    hours_freed: Decimal | None  # in the eight weeks; None for focus or unknown hours
+
+
+def key_decisions(decisions: Iterable[tuple[int, str, str | None, Decimal | None, Decimal | None]],
+                  limit: int = 3) -> list[KeyDecision]:
+    """The decisions that free the most sales hours, and the biggest focus account.
+
+    Each item is (account id, name, choice, sales hours a month, revenue potential). Freeing
+    hours from code 3 is what the method is about, so those lead, most hours first; the focus
+    account with the most revenue potential shows where the hours go. Short of either, the
+    list fills up with the other kind.
+    """
+    freeing, focus = [], []
+    for account_id, name, choice, hours, revenue in decisions:
+        if choice is None:
+            continue
+        share = FREED_SHARE[choice]
+        if share and hours:
+            freed = (share * hours * 12 / 52 * WEEKS).quantize(Decimal("0.1"))
+            freeing.append((-freed, name.casefold(), KeyDecision(account_id, name, choice, freed)))
+        elif choice == FOCUS:
+            focus.append((-(revenue or 0), name.casefold(),
+                          KeyDecision(account_id, name, choice, None)))
+    freeing = [item[-1] for item in sorted(freeing, key=lambda i: i[:2])]
+    focus = [item[-1] for item in sorted(focus, key=lambda i: i[:2])]
+    # The biggest focus account always makes the list, so it says where the hours go too.
+    chosen = freeing[:limit - 1] + focus[:1]
+    rest = freeing[limit - 1:] + focus[1:]
+    return (chosen + rest)[:limit]

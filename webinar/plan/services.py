@@ -136,6 +136,9 @@ def build(workbook: Workbook, today: date, pdf_mode: bool = False) -> dict:
         "incentive_note": workbook.incentive_note,
         "comparison": comparison, "pdf_mode": pdf_mode,
         "focus_without_step": sum(1 for f in focus if not f.next_step),
+        "key_decisions": domain.key_decisions(
+            (p.account.id, p.account.name, p.choice, p.account.sales_hours_per_month,
+             p.account.revenue_potential) for p in accounts),
     }
 
 
