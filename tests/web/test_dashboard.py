@@ -8,6 +8,7 @@ import json
 import re
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token
@@ -404,3 +405,32 @@ def test_pdf_report_prints_counts_whole_and_answers_as_attendees_saw_them(app, m
     assert "× " not in flat and "time" not in flat.split()
     # every participant's Gamma is a code 3 with a knock-out on revenue: five accounts
     assert re.search(r"Hun omzetpotentieel is te klein 5(?![,\d])", flat), flat
+
+
+def test_pdf_report_reads_as_a_report(app, make_user):
+    """Whole numbers as whole numbers, a poll's answers by their labels (not their keys), an
+    open question's answers as they were written, and the funnel drawn as well as tabled."""
+    _, cohort_id, people = cohort_of(app, make_user, 5)
+    with app.app_context():
+        session = db.session()
+        live = LiveSession(cohort_id=cohort_id, join_code="XXXXX2", lesson_id="the-70-percent")
+        session.add(live)
+        session.flush()
+        for (user_id, *_rest), choice, words in zip(
+                people, ("time", "time", "profit", "focus", "time"),
+                ("Altijd korting vragen", "Te laat betalen", "Korting", "Veel offertes",
+                 "Maatwerk eisen"), strict=True):
+            session.add(LiveVote(live_session_id=live.id, lesson_id="three-consequences",
+                                 step_id="which-consequence", user_id=user_id, answer=choice))
+            session.add(LiveVote(live_session_id=live.id, lesson_id="three-consequences",
+                                 step_id="code-3-signs", user_id=user_id, answer=words))
+        session.commit()
+    response = logged_in(app, "x@example.nl").get(f"/cohorts/{cohort_id}/report.pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert not re.search(r"\b\d+,0\b", text), re.findall(r".{30}\b\d+,0\b", text)
+    assert "Deelnemers per stap, als trechter" in text  # the funnel chart
+    assert "Welke herken jij?" in text and "5 antwoorden" in text
+    assert "Tijd en aandacht gaan naar de verkeerde" in text  # the option's label ...
+    assert not re.search(r"\btime\b", text)  # ... never its key
+    assert "Altijd korting vragen" in text and "Maatwerk eisen" in text

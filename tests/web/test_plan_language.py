@@ -89,3 +89,38 @@ def test_downloads_in_turn_in_dutch_and_english_are_each_one_language(app, clien
             with app.app_context():
                 db.session().execute(delete(PlanPdf))
                 db.session().commit()
+
+
+@pytest.mark.slow
+def test_two_gunicorn_workers_each_render_both_languages(app, make_user, database_url):
+    """As a participant uses the site with two workers: each download may land on either worker
+    and its render process, which rendered the other language just before."""
+    import urllib.request
+
+    from tests.factories import PASSWORD
+    from tests.servers import Browser, Gunicorn
+
+    user_id = make_user(locale="nl")
+    wid = seed_workbook(app, user_id, [f"Klant {n:02d}" for n in range(30)])
+    app.extensions["db_engine"].dispose()
+    server = Gunicorn(database_url, workers=2).start()
+    try:
+        person = Browser(server.base)
+        status, _url, _page = person.post("/account/login", {
+            "email": "anna@example.nl", "password": PASSWORD}, "/account/login")
+        assert status == 200
+        for round_ in range(3):
+            for locale in ("nl", "en", "en", "nl"):
+                person.post("/language", {"locale": locale, "next": "/"}, "/")
+                with person.opener.open(urllib.request.Request(
+                        f"{server.base}/plan/{wid}/plan.pdf"), timeout=60) as response:
+                    body = response.read()
+                text = "\n".join(page.extract_text()
+                                 for page in PdfReader(io.BytesIO(body)).pages)
+                assert foreign_words(text, locale) == [], (round_, locale)
+                assert missing_words(text, locale) == [], (round_, locale)
+            with app.app_context():  # the next round renders anew, on whichever worker
+                db.session().execute(delete(PlanPdf))
+                db.session().commit()
+    finally:
+        server.stop()

@@ -101,11 +101,13 @@ def report(cohort_id: int):
     """Download the cohort report (aggregates only) as a PDF in my language."""
     cohort = _own_or_404(cohort_id)
     people, aggregates = agg.overview(cohort.id)
-    context = {"cohort": cohort, "people": people, "funnel": agg.funnel(people),
+    funnel = agg.funnel(people)
+    context = {"cohort": cohort, "people": people, "funnel": funnel,
+               "funnel_chart": reports.funnel_chart(funnel),
+               "poll_charts": reports.poll_charts(cohort),
                "aggregates": aggregates, "charts": reports.charts(aggregates),
                "rows": reports.aggregate_rows(aggregates), "min_group": agg.MIN_GROUP,
-               "guests": sum(1 for p in people if p.is_guest), "today": date.today(),
-               "summary": reports.poll_results(cohort)}
+               "guests": sum(1 for p in people if p.is_guest), "today": date.today()}
     job = pdf.Job(render_template("pdf/cohort.html", **context),
                   render_template("pdf/cohort.css", page_label=pdf.css_content(_(
                       "Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))),

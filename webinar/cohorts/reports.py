@@ -42,10 +42,10 @@ def charts(aggregates: agg.Aggregates) -> list[dict]:
     """The dashboard's charts, as numbers the bar_chart macro draws."""
     out = []
     if aggregates.code_shares:
+        shares = {_("Code %(code)s", code=code): pct(s.median, 0)
+                  for code, s in aggregates.code_shares.items()}
         out.append({"id": "chart-codes", "title": _("Median share of accounts per code (%)"),
-                    "bars": bar_chart_data({_("Code %(code)s", code=code): pct(s.median, 0)
-                                            for code, s in aggregates.code_shares.items()},
-                                           CHART_WIDTH)})
+                    "codes": True, "bars": bar_chart_data(shares, CHART_WIDTH)})
     if aggregates.histogram:
         out.append({"id": "chart-hours", "title": _(
             "Participants by code 3 share of sales hours"),
@@ -116,6 +116,44 @@ def poll_results(cohort: Cohort) -> list[tuple]:
         out.append((lesson, step, step_id,
                     [(answer_label(step, answer), n) for answer, n in sorted(counts.items())]))
     return out
+
+
+def poll_charts(cohort: Cohort) -> list[dict]:
+    """Each live poll as the report draws it: a bar per answer, the open answers as a list,
+    or a number poll's average against its benchmark."""
+    out = []
+    for index, (lesson, step, step_id, counts) in enumerate(poll_results(cohort), 1):
+        title = step.title if step else step_id
+        total = sum(n for _answer, n in counts)
+        item = {"id": f"chart-poll-{index}", "title": title, "lesson": lesson, "total": total}
+        if step is not None and step.poll_kind == "open":
+            item["texts"] = [answer for answer, _n in counts]
+        elif step is not None and step.poll_kind == "number":
+            values = [(int(raw), n) for raw, n in _raw_counts(cohort, lesson, step_id)
+                      if raw.lstrip("-").isdigit()]
+            item["mean"] = (Decimal(sum(v * n for v, n in values)) / total).quantize(
+                Decimal("0.1")) if values and total else None
+            item["step"] = step
+        else:
+            if step is not None:  # every option in the lesson's order, also those nobody chose
+                counts = _in_option_order(step, counts)
+            item["bars"] = bar_chart_data(dict(counts), CHART_WIDTH)
+            item["codes"] = step is not None and step.kind == "classify"
+        out.append(item)
+    return out
+
+
+def _raw_counts(cohort: Cohort, lesson, step_id: str) -> list[tuple[str, int]]:
+    from webinar.cohorts.services import poll_summary
+
+    return list(poll_summary(cohort).get((lesson.id if lesson else "", step_id), {}).items())
+
+
+def _in_option_order(step, counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    from webinar.live.services import answer_labels
+
+    given = dict(counts)  # answer_label and answer_labels name an answer alike
+    return [(label, given.get(label, 0)) for label in answer_labels(step).values()]
 
 
 def answer_label(step, answer: str) -> str:
