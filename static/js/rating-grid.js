@@ -8,11 +8,18 @@
   const token = form.querySelector("input[name=csrf_token]").value;
   const message = (key) => labels.querySelector(`[data-msg="${key}"]`).textContent;
 
-  form.addEventListener("change", async (event) => {
+  // Saves go one after another: each sends the revision the previous one returned, and no
+  // slower answer to an earlier change can overwrite the cell a later one produced.
+  let queue = Promise.resolve();
+  form.addEventListener("change", (event) => {
     const select = event.target.closest("select[data-criterion]");
     if (!select) return;
-    const row = select.closest("tr");
     select.setAttribute("aria-busy", "true");
+    queue = queue.then(() => save(select));
+  });
+
+  async function save(select) {
+    const row = select.closest("tr");
     try {
       const response = await fetch(form.dataset.saveUrl, {
         method: "POST",
@@ -41,5 +48,5 @@
     } finally {
       select.removeAttribute("aria-busy");
     }
-  });
+  }
 })();
