@@ -11,7 +11,7 @@ Prints, all measured in this run on this machine:
   render slots (one core fewer than the machine has), so here one renders while the other waits.
   When the app has no GET /live/<code>/state route yet, GET /healthz is measured instead.
 
-Run: .venv/bin/python benchmarks/plan_render.py
+Run: .venv/bin/python benchmarks/plan_render.py [--accounts 12]   (200 accounts by default)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+ACCOUNTS = int(sys.argv[sys.argv.index("--accounts") + 1]) if "--accounts" in sys.argv else 200
 MINIMAL = ('<html lang="en"><head><title>minimal</title></head>'
            "<body><h1>One page</h1><p>Hello.</p></body></html>")
 
@@ -94,7 +95,7 @@ def main() -> None:
                         scoring={})
         db.session().add(book)
         db.session().flush()
-        for i in range(200):
+        for i in range(ACCOUNTS):
             code = i % 3 + 1
             db.session().add(Account(
                 workbook_id=book.id, name=f"Klant {i:03d} Installatietechniek en Service",
@@ -175,7 +176,7 @@ def main() -> None:
     other.join(60)
     server.shutdown()
 
-    print(f"plan for 200 accounts: {pages} pages")
+    print(f"plan for {ACCOUNTS} accounts: {pages} pages")
     print(f"minimal one-page document: {minimal * 1000:.1f} ms; plan render (cache miss, via the "
           f"app): {render * 1000:.0f} ms")
     print(f"PG-6 render / minimal: {render / minimal:.1f}x (goal <= 100x)")

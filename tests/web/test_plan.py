@@ -375,6 +375,7 @@ def test_the_eight_weeks_go_into_my_calendar(app, anna):
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     calendar = icalendar.Calendar.from_ical(response.data)
+    assert str(calendar["x-wr-timezone"]) == "Europe/Amsterdam"
     events = sorted(calendar.walk("VEVENT"), key=lambda e: (e.decoded("dtstart"), str(e["uid"])))
     weeks = [e for e in events if str(e["summary"]).startswith("Week ")]
     assert [str(e["summary"]).split(":")[0] for e in weeks] == [
@@ -385,6 +386,7 @@ def test_the_eight_weeks_go_into_my_calendar(app, anna):
     for event in weeks:  # no empty week, and each week says what to do
         assert "voordeur" in str(event["description"])
     assert "Garage Smit: Offerte sturen" in str(weeks[0]["description"])
+    assert weeks[0]["summary"].params["LANGUAGE"] == "nl"
     reassess = [e for e in events if "Herbeoordeling" in str(e["summary"])]
     assert len(reassess) == 1 and reassess[0].decoded("dtstart").weekday() == 4
     assert len({str(e["uid"]) for e in events}) == len(events)

@@ -13,12 +13,19 @@ from webinar.domain.plan import Week
 
 def eight_weeks(weeks: Sequence[Week], *, uid_prefix: str, company: str,
                 title: Callable[[Week], str], lines: Callable[[Week], list[str]],
-                reassess_title: str, reassess_text: str) -> bytes:
-    """The calendar; the texts come in already translated (titles per week, its action lines)."""
+                reassess_title: str, reassess_text: str, language: str = "en",
+                timezone: str = "Europe/Amsterdam") -> bytes:
+    """The calendar; the texts come in already translated (titles per week, its action lines).
+
+    The events are whole days, the same days in every time zone; the calendar still names the
+    participant's zone (X-WR-TIMEZONE, read by Google and Apple) and every text its language.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Code 1-2-3//action plan//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", company)
+    calendar.add("x-wr-timezone", timezone)
+    text = {"LANGUAGE": language}
     stamp = datetime.now(UTC).replace(microsecond=0)
     for week in weeks:
         event = Event()
@@ -26,8 +33,9 @@ def eight_weeks(weeks: Sequence[Week], *, uid_prefix: str, company: str,
         event.add("dtstamp", stamp)
         event.add("dtstart", week.starts_on)
         event.add("dtend", week.starts_on + timedelta(days=1))
-        event.add("summary", title(week))
-        event.add("description", "\n".join(f"- {line}" for line in lines(week)))
+        event.add("summary", title(week), parameters=text)
+        event.add("description", "\n".join(f"- {line}" for line in lines(week)),
+                  parameters=text)
         event.add("transp", "TRANSPARENT")  # a reminder of the week, not a busy day
         calendar.add_component(event)
         if week.reassessment_on:
@@ -36,7 +44,7 @@ def eight_weeks(weeks: Sequence[Week], *, uid_prefix: str, company: str,
             event.add("dtstamp", stamp)
             event.add("dtstart", week.reassessment_on)
             event.add("dtend", week.reassessment_on + timedelta(days=1))
-            event.add("summary", reassess_title)
-            event.add("description", reassess_text)
+            event.add("summary", reassess_title, parameters=text)
+            event.add("description", reassess_text, parameters=text)
             calendar.add_component(event)
     return calendar.to_ical()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -144,7 +144,8 @@ def calendar(workbook_id: int):
         lines=lines,
         reassess_title=_("Re-assessment of your accounts (%(company)s)",
                          company=workbook.company_name),
-        reassess_text=_("Rate your accounts again and compare with the start of the plan."))
+        reassess_text=_("Rate your accounts again and compare with the start of the plan."),
+        language=str(get_locale()), timezone=str(get_timezone()))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = content_disposition(_(
         "eight weeks %(company)s.ics", company=workbook.company_name))
