@@ -15,4 +15,8 @@ export BASE_URL="${BASE_URL:-http://127.0.0.1:${PORT:-5000}}"
 .venv/bin/flask translate compile >/dev/null
 .venv/bin/flask db-upgrade
 .venv/bin/flask demo
-exec .venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"
+# The outbox's sender beside the app (without MAIL_SERVER it writes each mail to the log).
+.venv/bin/flask send-mail --loop &
+sender=$!
+trap 'kill "$sender" 2>/dev/null' EXIT
+.venv/bin/flask run --host 127.0.0.1 --port "${PORT:-5000}"

@@ -165,6 +165,15 @@ def smtp_server(app):
             return "250 OK"
 
     inbox = Inbox()
+
+    def deliver() -> int:
+        """Run the outbox's sender once, as `flask send-mail` does beside the web server."""
+        from webinar import outbox
+
+        with app.app_context():
+            return outbox.deliver_due(batch=1000)
+
+    inbox.deliver = deliver
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -213,6 +213,28 @@ def compile_catalogs():
     _pybabel("compile", "-d", "translations", "--statistics")
 
 
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running: send what is due every few seconds.")
+@click.option("--batch", default=50, show_default=True, help="Mails per round.")
+@click.option("--every", default=2.0, show_default=True, help="Seconds between rounds (--loop).")
+def send_mail(loop: bool, batch: int, every: float):
+    """Deliver the outbox's due mail over SMTP (once, as from cron; or --loop, as a service)."""
+    import time
+
+    from webinar import outbox
+
+    while True:
+        sent = outbox.deliver_due(batch=batch)
+        db.session().close()
+        if not loop:
+            if sent < batch:
+                return
+            continue  # once: until nothing more is due
+        if sent < batch:
+            time.sleep(every)
+
+
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, backup, restore, create_user, set_role, demo, translate):
+    for command in (db_upgrade, backup, restore, create_user, set_role, demo, translate,
+                    send_mail):
         app.cli.add_command(command)

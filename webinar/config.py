@@ -91,6 +91,12 @@ def build_config(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Code 1-2-3 <no-reply@localhost>"),
+        # The outbox's sender (flask send-mail): the first wait after a temporary failure
+        # (doubling up to an hour), the tries before a mail counts as failed, and how long a
+        # sender's claim on its batch lasts (a stopped sender's mail is taken over after it).
+        "MAIL_RETRY_SECONDS": float(os.environ.get("MAIL_RETRY_SECONDS", "30")),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_LEASE_SECONDS": float(os.environ.get("MAIL_LEASE_SECONDS", "120")),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 15 minutes"),
         "REGISTER_LIMIT": os.environ.get("REGISTER_LIMIT", "10 per hour"),

@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from babel import Locale
 from flask import Flask, g, request, session
-from flask_babel import format_currency, format_date, format_decimal, format_percent, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 from flask_login import current_user
 
 from webinar.config import DEFAULT_LOCALE, SUPPORTED_LOCALES
@@ -67,7 +74,8 @@ def percent(share: Decimal | float | None, digits: int = 0) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
-        money=money, number=number, percent=percent, date=lambda d, f="medium": format_date(d, f)
+        money=money, number=number, percent=percent, date=lambda d, f="medium": format_date(d, f),
+        datetime=lambda d, f="medium": format_datetime(d, f),
     )
 
     @app.context_processor

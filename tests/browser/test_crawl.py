@@ -39,6 +39,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # endpoint: who opens it as a page (answered 200). The participant owns the workbook; trainer's
 # cohort is the live demo cohort she is in.
 PAGES: dict[str, tuple[str, ...]] = {
+    "admin.outbox_page": ("admin",),
     "admin.users": ("admin",),
     "auth.forgot_password": ("anonymous",),
     "auth.login": ("anonymous",),

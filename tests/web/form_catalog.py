@@ -44,6 +44,7 @@ from webinar.models import (
     LiveQuestion,
     LiveSession,
     LiveVote,
+    OutboxMail,
     PendingImport,
     Role,
     User,
@@ -151,7 +152,12 @@ def build_world(app) -> World:
                                 expires_at=utcnow() + timedelta(days=14))
         session.add_all([pending, link, invite])
         session.flush()
-        ids.update(question=question.id, answer=answer.id)
+        failed = OutboxMail(message_id="<world@example.nl>", kind="password_reset",
+                            to_address="a@example.nl", subject="Reset", text="Link",
+                            status="failed", attempts=8, last_error="550 No such mailbox")
+        session.add(failed)
+        session.flush()
+        ids.update(question=question.id, answer=answer.id, mail=failed.id)
         ids.update(cohort=cohort.id, code=cohort.join_code, workbook=workbook.id,
                    account=accounts[0].id, account_2=accounts[1].id, pending=pending.id,
                    link=link.id, link_token=link_token, invite=invite.id,
@@ -255,6 +261,7 @@ def _forms() -> dict:
     from webinar.workbook import incentives
 
     return {"auth": auth, "live": live, "wb": wb, "RoleForm": admin.RoleForm,
+            "ResendForm": admin.ResendForm,
             "CohortForm": cohorts.CohortForm, "JoiningForm": cohorts.JoiningForm,
             "CheckForm": frontdoor.CheckForm, "LinkForm": frontdoor.LinkForm,
             "LanguageForm": main.LanguageForm, "DecisionsForm": plan.DecisionsForm,
@@ -361,6 +368,8 @@ def _wb_url(path):
 
 
 CATALOG: dict[str, Route] = {
+    "admin.resend_mail": Route("admin", _one(lambda w: f"/admin/outbox/{w['mail']}/resend", {},
+                                             _f("ResendForm")), destructive=True),
     "admin.set_role": Route("admin", lambda w: [Case(
         f"/admin/users/{w['b']}/role", {f"u{w['b']}-role": "trainer"},
         _f("RoleForm", prefix=f"u{w['b']}"))]),

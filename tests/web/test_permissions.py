@@ -28,6 +28,8 @@ LOGIN = 302  # anonymous: redirected to the login page
 # URLs name A's workbook/account/pending import, X's cohort and join code, and user B (for the
 # admin's role form) or A (a consenting participant, for the cohort's individual results).
 EXPECTED: dict[str, tuple[int, ...]] = {
+    "admin.outbox_page": (302, 403, 403, 403, 403, 403, 200),
+    "admin.resend_mail": (302, 403, 403, 403, 403, 403, 404),  # no such mail
     "admin.set_role": (302, 403, 403, 403, 403, 403, 400),
     "admin.users": (302, 403, 403, 403, 403, 403, 200),
     "auth.change_password": (302, 422, 422, 422, 422, 422, 422),

@@ -17,3 +17,7 @@ ROLE_LABELS = {
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options(ROLE_LABELS.items()))
     submit = SubmitField(_l("Save role"))
+
+
+class ResendForm(FlaskForm):
+    """Send a failed mail again (the CSRF token is all it carries)."""

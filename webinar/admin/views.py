@@ -1,17 +1,18 @@
-"""The admin's page: users and their roles."""
+"""The admin's pages: users and their roles, and the mail outbox."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from webinar import db
+from webinar import db, outbox
 from webinar.admin import bp
-from webinar.admin.forms import ROLE_LABELS, RoleForm
+from webinar.admin.forms import ROLE_LABELS, ResendForm, RoleForm
 from webinar.auth.roles import role_required
-from webinar.models import Role, User
+from webinar.models import OutboxMail, Role, User
 
 PAGE_SIZE = 50
 
@@ -55,3 +56,35 @@ def set_role(user_id: int):
         flash(_("%(name)s is now: %(role)s.", name=user.display_name,
                 role=ROLE_LABELS[form.role.data]), "success")
     return redirect(url_for("admin.users"))
+
+
+MAIL_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Being sent"),
+                      "finalizing": _l("Being sent"), "sent": _l("Sent"), "failed": _l("Failed")}
+
+
+@bp.route("/outbox")
+@role_required(Role.ADMIN)
+def outbox_page():
+    """The outbox: how many mails wait, went or failed, and the latest ones with their error."""
+    show = request.args.get("status", "", type=str)
+    show = show if show in ("queued", "sent", "failed") else ""
+    counts = dict(db.session().execute(
+        select(OutboxMail.status, func.count()).group_by(OutboxMail.status)).all())
+    stmt = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(PAGE_SIZE)
+    if show:
+        stmt = stmt.where(OutboxMail.status == show)
+    return render_template("admin/outbox.html", mails=db.session().scalars(stmt).all(),
+                           counts=counts, show=show, labels=MAIL_STATUS_LABELS,
+                           resend_form=ResendForm())
+
+
+@bp.route("/outbox/<int:mail_id>/resend", methods=["POST"])
+@role_required(Role.ADMIN)
+def resend_mail(mail_id: int):
+    """Queue a failed mail again: the sender takes it on its next round."""
+    if not ResendForm().validate_on_submit():
+        abort(400)
+    if not outbox.resend(mail_id):
+        abort(404)
+    flash(_("The mail is queued again."), "success")
+    return redirect(url_for("admin.outbox_page", status="failed"))

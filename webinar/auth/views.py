@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from webinar import db, mail
+from webinar import db, outbox
 from webinar.auth import bp, data, services, sessions, throttle
 from webinar.auth.forms import (
     ChangePasswordForm,
@@ -108,7 +108,7 @@ def forgot_password():
         if user is not None and user.password_hash:
             link = external_url("auth.reset_password", token=services.reset_token(user))
             with force_locale(user.locale or str(get_locale())):
-                mail.send(
+                outbox.enqueue(
                     user.email,
                     _("Reset your Code 1-2-3 password"),
                     _(
@@ -118,6 +118,7 @@ def forgot_password():
                         name=user.display_name,
                         link=link,
                     ),
+                    kind="password_reset", user_id=user.id,
                 )
         # The same answer whether or not the address has an account.
         flash(_("If that address has an account, a reset link is on its way. "
