@@ -16,15 +16,17 @@ answer) puts the row back with a growing wait; a refusal (5xx) fails it with the
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import smtplib
 import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
+from markupsafe import escape
 from sqlalchemy import or_, select, update
 
 from webinar import db
@@ -32,16 +34,19 @@ from webinar.models import OutboxMail, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+_LINK = re.compile(r"https?://[^\s<>&\"]+")
 CRLF = b"\r\n"
 
 
 def enqueue(to: str, subject: str, text: str, kind: str, user_id: int | None = None,
-            delay: timedelta | None = None) -> OutboxMail:
-    """Add a mail to the current transaction; it goes out once that commits."""
+            delay: timedelta | None = None, at: datetime | None = None, ref: str | None = None,
+            unsubscribe_url: str | None = None) -> OutboxMail:
+    """Add a mail to the current transaction; it goes out once that commits (or ``at``)."""
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     mail = OutboxMail(message_id=f"<{uuid.uuid4().hex}@{domain}>", kind=kind, user_id=user_id,
                       to_address=to, subject=subject, text=text, status="queued", attempts=0,
-                      next_attempt_at=utcnow() + (delay or timedelta(0)))
+                      next_attempt_at=at or utcnow() + (delay or timedelta(0)), ref=ref,
+                      unsubscribe_url=unsubscribe_url)
     db.session().add(mail)
     db.session().flush()
     return mail
@@ -55,8 +60,24 @@ def message_of(mail: OutboxMail) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id
     message["Date"] = format_datetime(mail.created_at)
+    if mail.unsubscribe_url:  # one click in the mail program (RFC 8058), as the link does
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text)
+    message.add_alternative(_simple_html(mail), subtype="html")
     return message
+
+
+def _simple_html(mail: OutboxMail) -> str:
+    """The text as simple HTML: paragraphs, links that can be clicked, the product's name."""
+    paragraphs = []
+    for block in mail.text.split("\n\n"):
+        lines = [_LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escape(line))
+                 for line in block.split("\n")]
+        paragraphs.append(f"<p>{'<br>'.join(lines)}</p>")
+    return ("<!doctype html><html><body style=\"font-family: sans-serif; color: #1b1f24\">"
+            f"<p style=\"font-weight: bold; color: #0b5cab\">Code 1-2-3</p>{''.join(paragraphs)}"
+            "</body></html>")
 
 
 def _claim(sender: str, limit: int) -> list[OutboxMail]:

@@ -65,6 +65,9 @@ def build_world(app, runner, make_user) -> dict:
         ids["team_token"] = team.create_invite(theirs, "viewer")[1]
         ids["check_token"] = frontdoor.create_link(mine, "Balie", may_add=True)[1]
         ids["reset_token"] = auth_services.reset_token(anna)
+        from webinar.plan import reminders
+
+        ids["stop_token"] = reminders.stop_token(anna)
         session.flush()
         live_session = live.live_session(cohort)
         live_session.lesson_id, live_session.step_index = "the-70-percent", 1

@@ -68,6 +68,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "main.home": ROLES,
     "plan.decisions": ("participant",),
     "plan.reassess": ("participant",),
+    "plan.stop_reminders": ("anonymous",),
     "plan.view": ("participant",),
     "team.compare": ("participant",),
     "team.join": ("anonymous", "participant"),
@@ -139,6 +140,7 @@ def url_for_rule(app, rule, ids: dict) -> str:
             "cohort_id": ids["cohort"], "user_id": ids["user"], "code": ids["code"],
             "lesson_id": "code-1-2-3", "step_id": "what-is-fit", "key": None,
             "token": {"auth.reset_password": ids["reset_token"],
+                      "plan.stop_reminders": ids["stop_token"],
                       "frontdoor.shared": ids["check_token"],
                       "team.join": ids["team_token"]}.get(rule.endpoint),
         }[name]

@@ -157,7 +157,10 @@ def build_world(app) -> World:
                             status="failed", attempts=8, last_error="550 No such mailbox")
         session.add(failed)
         session.flush()
-        ids.update(question=question.id, answer=answer.id, mail=failed.id)
+        from webinar.plan import reminders
+
+        ids.update(question=question.id, answer=answer.id, mail=failed.id,
+                   stop_token=reminders.stop_token(session.get(User, ids["a"])))
         ids.update(cohort=cohort.id, code=cohort.join_code, workbook=workbook.id,
                    account=accounts[0].id, account_2=accounts[1].id, pending=pending.id,
                    link=link.id, link_token=link_token, invite=invite.id,
@@ -448,6 +451,8 @@ CATALOG: dict[str, Route] = {
     "plan.decisions": Route("a", _decisions, shown=("next-",),
                             pages=lambda w: [f"/plan/{w['workbook']}/decisions",
                                              f"/plan/{w['workbook']}/"]),
+    "plan.stop_reminders": Route("anonymous", _one(
+        lambda w: f"/plan/reminders/stop/{w['stop_token']}", {})),
     "plan.reassess": Route("a", _one(lambda w: f"/plan/{w['workbook']}/reassess",
                                      lambda w: {"revision": w.revision()}, _f("SnapshotForm"))),
     "team.agree": Route("a", lambda w: [Case(

@@ -91,6 +91,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "plan.download": (302, 404, 200, 404, 404, 404, 404),
     "plan.calendar": (302, 404, 200, 404, 404, 404, 404),
     "plan.reassess": (302, 404, 200, 404, 404, 404, 404),
+    "plan.stop_reminders": (404, 404, 404, 404, 404, 404, 404),  # the token in the address
     "plan.view": (302, 404, 200, 404, 404, 404, 404),
     "static": (200, 200, 200, 200, 200, 200, 200),
     "team.agree": (302, 404, 303, 404, 404, 404, 404),

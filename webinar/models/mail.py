@@ -12,8 +12,9 @@ from webinar.models._types import UTCDateTime, utcnow
 
 # queued: waiting (for its time, or its next try); sending: claimed by a sender; finalizing: the
 # server has the whole message and is about to take it (a sender that stops here may have had it
-# delivered, so it is never sent again by itself); sent; failed (refused, or out of tries).
-MAIL_STATES = ("queued", "sending", "finalizing", "sent", "failed")
+# delivered, so it is never sent again by itself); sent; failed (refused, or out of tries);
+# cancelled (a reminder its recipient stopped, or one a newer plan replaced).
+MAIL_STATES = ("queued", "sending", "finalizing", "sent", "failed", "cancelled")
 
 
 class OutboxMail(Base):
@@ -23,6 +24,10 @@ class OutboxMail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(40))
+    # What the mail is about ("workbook:12"), so a newer plan can cancel its old reminders.
+    ref: Mapped[str | None] = mapped_column(String(60), index=True)
+    # The stop link's address, sent as List-Unsubscribe too (reminders only).
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     to_address: Mapped[str] = mapped_column(String(320))

@@ -32,6 +32,8 @@ class User(Base):
     is_guest: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by the stop link in every reminder mail: from then on the outbox sends none.
+    reminders_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

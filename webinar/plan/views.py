@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 
 from webinar.domain import plan as domain
 from webinar.downloads import content_disposition, send_pdf
+from webinar.extensions import csrf
 from webinar.method import routine_label
-from webinar.plan import bp, ics, printing, services
+from webinar.plan import bp, ics, printing, reminders, services
 from webinar.plan.forms import DecisionsForm, SnapshotForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
@@ -164,6 +165,9 @@ def reassess(workbook_id: int):
         record(workbook, "plan:snapshot", current_user.id, form.based_on(),
                {"what": "snapshot"})
         snap = services.take_snapshot(workbook, today())
+        if reminders.schedule(workbook, snap.starts_on):
+            flash(_("We will remind you by mail a week before the re-assessment, and on its "
+                    "day."), "info")
         flash(_("Your eight weeks of focus start on %(date)s.",
                 date=format_date(snap.starts_on, "long")), "success")
         return redirect(url_for("plan.view", workbook_id=workbook.id))
@@ -175,3 +179,17 @@ def reassess(workbook_id: int):
                            latest=history[0] if history else None, comparison=comparison,
                            reassess_on=domain.reassessment_date(history[0].starts_on)
                            if history else None, today=today())
+
+
+@bp.route("/reminders/stop/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; mail programs post here in one click (RFC 8058)
+def stop_reminders(token: str):
+    """Stop all reminder mails, from the link in each of them; no login needed."""
+    user = reminders.user_for_stop_token(token)
+    if user is None:
+        abort(404)
+    if request.method == "POST":
+        reminders.stop(user)
+        return render_template("plan/reminders_stopped.html", stopped=True)
+    return render_template("plan/reminders_stopped.html", stopped=user.reminders_off_at
+                           is not None, token=token)
