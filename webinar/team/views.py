@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,7 +23,7 @@ from webinar.domain import scoring
 from webinar.extensions import limiter
 from webinar.links import external_url
 from webinar.models import ROLE_RATER, WorkbookInvite, utcnow
-from webinar.team import bp, services
+from webinar.team import bp, invite_mail, services
 from webinar.team.forms import ActionForm, AgreeForm, InviteForm, MemberRoleForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.rating import grid_page, save_one_rating
@@ -65,8 +65,14 @@ def create_invite(workbook_id: int):
     form = InviteForm()
     if not form.validate_on_submit():
         return _manage_page(workbook, form, status=422)
-    _invite, token = services.create_invite(workbook, form.role.data, form.days.data)
+    invite, token = services.create_invite(workbook, form.role.data, form.days.data)
     url = external_url("team.join", token=token)
+    for address in form.addresses:
+        invite_mail.send(workbook, invite, address, url)
+    if form.addresses:
+        flash(ngettext("The invitation is on its way to %(num)d address.",
+                       "The invitation is on its way to %(num)d addresses.",
+                       len(form.addresses)), "success")
     return _manage_page(workbook, new_url=url)
 
 
