@@ -30,7 +30,7 @@ from markupsafe import escape
 from sqlalchemy import or_, select, update
 
 from webinar import db
-from webinar.models import OutboxMail, utcnow
+from webinar.models import OutboxAttachment, OutboxMail, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -40,13 +40,16 @@ CRLF = b"\r\n"
 
 def enqueue(to: str, subject: str, text: str, kind: str, user_id: int | None = None,
             delay: timedelta | None = None, at: datetime | None = None, ref: str | None = None,
-            unsubscribe_url: str | None = None) -> OutboxMail:
+            unsubscribe_url: str | None = None,
+            attachments: list[tuple[str, str, bytes]] = ()) -> OutboxMail:
     """Add a mail to the current transaction; it goes out once that commits (or ``at``)."""
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
     mail = OutboxMail(message_id=f"<{uuid.uuid4().hex}@{domain}>", kind=kind, user_id=user_id,
                       to_address=to, subject=subject, text=text, status="queued", attempts=0,
                       next_attempt_at=at or utcnow() + (delay or timedelta(0)), ref=ref,
-                      unsubscribe_url=unsubscribe_url)
+                      unsubscribe_url=unsubscribe_url,
+                      attachments=[OutboxAttachment(filename=name, mimetype=kind, content=data)
+                                   for name, kind, data in attachments])
     db.session().add(mail)
     db.session().flush()
     return mail
@@ -65,6 +68,10 @@ def message_of(mail: OutboxMail) -> EmailMessage:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text)
     message.add_alternative(_simple_html(mail), subtype="html")
+    for attachment in mail.attachments:
+        main, _slash, sub = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.content, maintype=main, subtype=sub,
+                               filename=attachment.filename)
     return message
 
 

@@ -268,7 +268,8 @@ def _forms() -> dict:
             "CohortForm": cohorts.CohortForm, "JoiningForm": cohorts.JoiningForm,
             "CheckForm": frontdoor.CheckForm, "LinkForm": frontdoor.LinkForm,
             "LanguageForm": main.LanguageForm, "DecisionsForm": plan.DecisionsForm,
-            "SnapshotForm": plan.SnapshotForm, "ActionForm": team.ActionForm,
+            "SnapshotForm": plan.SnapshotForm, "PlanActionForm": plan.ActionForm,
+            "ActionForm": team.ActionForm,
             "AgreeForm": team.AgreeForm, "InviteForm": team.InviteForm,
             "MemberRoleForm": team.MemberRoleForm,
             "IncentivesForm": incentives.IncentivesForm}
@@ -451,6 +452,8 @@ CATALOG: dict[str, Route] = {
     "plan.decisions": Route("a", _decisions, shown=("next-",),
                             pages=lambda w: [f"/plan/{w['workbook']}/decisions",
                                              f"/plan/{w['workbook']}/"]),
+    "plan.mail_plan": Route("a", _one(lambda w: f"/plan/{w['workbook']}/mail", {},
+                                      _f("PlanActionForm"))),
     "plan.stop_reminders": Route("anonymous", _one(
         lambda w: f"/plan/reminders/stop/{w['stop_token']}", {})),
     "plan.reassess": Route("a", _one(lambda w: f"/plan/{w['workbook']}/reassess",

@@ -89,6 +89,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "main.set_language": (400, 400, 400, 400, 400, 400, 400),
     "plan.decisions": (302, 404, 200, 404, 404, 404, 404),
     "plan.download": (302, 404, 200, 404, 404, 404, 404),
+    "plan.mail_plan": (302, 404, 302, 404, 404, 404, 404),
     "plan.calendar": (302, 404, 200, 404, 404, 404, 404),
     "plan.reassess": (302, 404, 200, 404, 404, 404, 404),
     "plan.stop_reminders": (404, 404, 404, 404, 404, 404, 404),  # the token in the address

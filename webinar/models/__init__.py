@@ -14,7 +14,7 @@ from webinar.models.live import (
     LiveSession,
     LiveVote,
 )
-from webinar.models.mail import MAIL_STATES, OutboxMail
+from webinar.models.mail import MAIL_STATES, OutboxAttachment, OutboxMail
 from webinar.models.plan import ActionPlan, Decision, PlanPdf, PlanSnapshot
 from webinar.models.team import (
     ROLE_RATER,
@@ -38,7 +38,7 @@ __all__ = [
     "AuditEntry", "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress",
     "LoginSession", "Role", "WorkbookFigures",
     "LivePresence", "LiveQuestion", "LiveQuestionVote", "LiveSession", "LiveVote",
-    "QUESTION_LENGTH", "MAIL_STATES", "OutboxMail",
+    "QUESTION_LENGTH", "MAIL_STATES", "OutboxAttachment", "OutboxMail",
     "User", "Account", "PendingImport", "Rating", "ValueElement", "Workbook", "WorkbookChange",
     "ActionPlan", "Decision", "PlanPdf", "PlanSnapshot",
     "AgreedCode", "FrontDoorLink", "WorkbookInvite", "WorkbookMember", "ThrottleHit",

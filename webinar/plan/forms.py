@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
 
 from webinar.choices import options
@@ -27,3 +28,7 @@ class DecisionsForm(RevisionForm):
 
 class SnapshotForm(RevisionForm):
     submit = SubmitField(_l("Start eight weeks of focus"))
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (mail me the plan)."""

@@ -9,12 +9,14 @@ from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webinar import outbox, pdf
 from webinar.domain import plan as domain
 from webinar.downloads import content_disposition, send_pdf
-from webinar.extensions import csrf
+from webinar.extensions import csrf, limiter
+from webinar.links import external_url
 from webinar.method import routine_label
 from webinar.plan import bp, ics, printing, reminders, services
-from webinar.plan.forms import DecisionsForm, SnapshotForm
+from webinar.plan.forms import ActionForm, DecisionsForm, SnapshotForm
 from webinar.workbook import services as workbook_services
 from webinar.workbook.revisions import record
 
@@ -103,7 +105,7 @@ def view(workbook_id: int):
     workbook = workbook_services.own_workbook(workbook_id)
     context = services.build(workbook, today())
     return render_template("plan/view.html", form=SnapshotForm(revision=workbook.revision),
-                           **context)
+                           mail_form=ActionForm(), **context)
 
 
 @bp.route("/<int:workbook_id>/plan.pdf")
@@ -126,11 +128,8 @@ def download(workbook_id: int):
     return response
 
 
-@bp.route("/<int:workbook_id>/plan.ics")
-@login_required
-def calendar(workbook_id: int):
-    """The eight weeks as a calendar file, in my language."""
-    workbook = workbook_services.own_workbook(workbook_id)
+def _calendar_ics(workbook) -> bytes:
+    """The eight weeks as iCalendar, in my language and the app's time zone."""
     context = services.build(workbook, today())
 
     def lines(week) -> list[str]:
@@ -138,7 +137,7 @@ def calendar(workbook_id: int):
                else _("Plan the next step for: %(names)s", names=a.name) for a in week.actions]
         return out + [routine_label(key) for key in week.routine]
 
-    body = ics.eight_weeks(
+    return ics.eight_weeks(
         context["weeks"], uid_prefix=f"code123-plan-{workbook.id}", company=workbook.company_name,
         title=lambda week: _("Week %(n)d of 8: focus on code 1 and 2 (%(company)s)",
                              n=week.number, company=workbook.company_name),
@@ -147,10 +146,52 @@ def calendar(workbook_id: int):
                          company=workbook.company_name),
         reassess_text=_("Rate your accounts again and compare with the start of the plan."),
         language=str(get_locale()), timezone=str(get_timezone()))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = content_disposition(_(
-        "eight weeks %(company)s.ics", company=workbook.company_name))
+
+
+def _calendar_name(workbook) -> str:
+    return _("eight weeks %(company)s.ics", company=workbook.company_name)
+
+
+@bp.route("/<int:workbook_id>/plan.ics")
+@login_required
+def calendar(workbook_id: int):
+    """The eight weeks as a calendar file, in my language."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    response = Response(_calendar_ics(workbook), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = content_disposition(_calendar_name(workbook))
     return response
+
+
+@bp.route("/<int:workbook_id>/mail", methods=["POST"])
+@login_required
+@limiter.limit("5 per hour", key_func=lambda: f"user:{current_user.get_id()}")
+def mail_plan(workbook_id: int):
+    """Mail me the plan: the PDF and the eight weeks' calendar, to my own address."""
+    workbook = workbook_services.own_workbook(workbook_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    owner = workbook.owner
+    if not owner.email:
+        flash(_("Add an email address to your account first; then the plan can be mailed."),
+              "error")
+        return redirect(url_for("plan.view", workbook_id=workbook.id))
+    try:
+        body, _cached = printing.plan_pdf(workbook, today())
+    except pdf.RenderUnavailable:
+        flash(_("The plan is taking too long; try again in a minute."), "error")
+        return redirect(url_for("plan.view", workbook_id=workbook.id))
+    link = external_url("plan.view", workbook_id=workbook.id)
+    outbox.enqueue(
+        owner.email, _("Your action plan for %(company)s", company=workbook.company_name),
+        _("Hello %(name)s,\n\nHere is your action plan: eight weeks of focus on the customers "
+          "who fit. The PDF is attached, and so is a calendar file with a reminder for every "
+          "week; open it to add the weeks to your calendar.\n\nYour plan online: %(link)s",
+          name=owner.display_name, link=link),
+        "plan", user_id=owner.id, ref=f"workbook:{workbook.id}",
+        attachments=[(printing.download_name(workbook, today()), "application/pdf", body),
+                     (_calendar_name(workbook), "text/calendar", _calendar_ics(workbook))])
+    flash(_("Your plan is on its way to %(address)s.", address=owner.email), "success")
+    return redirect(url_for("plan.view", workbook_id=workbook.id))
 
 
 @bp.route("/<int:workbook_id>/reassess", methods=["GET", "POST"])
