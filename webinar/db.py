@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -57,8 +57,15 @@ def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
 
 
 def _may_write() -> bool:
+    if has_app_context() and g.get("db_writer"):  # a worker outside requests (the mail sender)
+        return True
     return (has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
             and not g.get("db_reads_first"))
+
+
+def writer() -> None:
+    """Every transaction of this app context may write: take SQLite's write lock up front."""
+    g.db_writer = True
 
 
 def reads_first(view):

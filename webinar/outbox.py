@@ -180,6 +180,9 @@ def _answer(error: Exception) -> tuple[int | None, str]:
 def deliver_due(batch: int = 50, sender: str | None = None) -> int:
     """Send what is due, up to ``batch`` mails; returns how many were sent."""
     sender = sender or f"{socket.gethostname()[:20]}-{secrets.token_hex(4)}"
+    # Each step reads its row and writes it: with another sender at work, a SQLite transaction
+    # that began as a read could not become a write, so every one takes the lock up front.
+    db.writer()
     _expire_finalizing()
     mails = _claim(sender, batch)
     if not mails:

@@ -255,6 +255,7 @@ def _forms() -> dict:
     from webinar.admin import forms as admin
     from webinar.auth import forms as auth  # noqa: I001 - grouped with the modules it serves
     from webinar.cohorts import forms as cohorts
+    from webinar.cohorts import nudges
     from webinar.frontdoor import forms as frontdoor
     from webinar.live import forms as live
     from webinar.main import forms as main
@@ -264,7 +265,7 @@ def _forms() -> dict:
     from webinar.workbook import incentives
 
     return {"auth": auth, "live": live, "wb": wb, "RoleForm": admin.RoleForm,
-            "ResendForm": admin.ResendForm,
+            "ResendForm": admin.ResendForm, "NudgeForm": nudges.NudgeForm,
             "CohortForm": cohorts.CohortForm, "JoiningForm": cohorts.JoiningForm,
             "CheckForm": frontdoor.CheckForm, "LinkForm": frontdoor.LinkForm,
             "LanguageForm": main.LanguageForm, "DecisionsForm": plan.DecisionsForm,
@@ -452,6 +453,9 @@ CATALOG: dict[str, Route] = {
     "plan.decisions": Route("a", _decisions, shown=("next-",),
                             pages=lambda w: [f"/plan/{w['workbook']}/decisions",
                                              f"/plan/{w['workbook']}/"]),
+    "cohorts.nudge": Route("x", _one(lambda w: f"/cohorts/{w['cohort']}/nudge", {
+        "stage": "in_progress", "subject": "Hoe gaat het?", "body": "Ga je verder?"},
+        _f("NudgeForm"))),
     "plan.mail_plan": Route("a", _one(lambda w: f"/plan/{w['workbook']}/mail", {},
                                       _f("PlanActionForm"))),
     "plan.stop_reminders": Route("anonymous", _one(

@@ -91,7 +91,7 @@ def test_a_mail_goes_once_with_its_message_id(app, smtp):
     assert deliver(app) == 0  # nothing twice
     assert sorted(inbox.ids()) == sorted(ids) and set(inbox.ids().values()) == {1}
     assert inbox.messages[0]["Subject"] == "Herinnering 0"
-    assert inbox.messages[0].get_content().strip() == "Tekst 0"
+    assert inbox.messages[0].get_body(("plain",)).get_content().strip() == "Tekst 0"
     assert statuses(app) == {"sent": 3}
 
 

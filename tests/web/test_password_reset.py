@@ -14,7 +14,7 @@ def _reset_link(inbox) -> str:
     while not inbox.messages and time.monotonic() < deadline:
         time.sleep(0.05)
     assert inbox.messages, "no mail arrived"
-    body = inbox.messages[-1].get_content()
+    body = inbox.messages[-1].get_body(("plain",)).get_content()
     return re.search(r"https?://\S+/account/reset/\S+", body).group(0)
 
 

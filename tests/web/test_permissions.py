@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "cohorts.index": (302, 403, 403, 403, 200, 200, 200),
     "cohorts.joining": (302, 403, 403, 403, 400, 404, 400),
     "cohorts.new": (302, 403, 403, 403, 200, 200, 200),
+    "cohorts.nudge": (302, 403, 403, 403, 422, 404, 422),  # nothing to send in the form
     "cohorts.participant": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.poll_results": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.qr": (302, 403, 403, 403, 200, 404, 200),

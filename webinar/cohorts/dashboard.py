@@ -25,7 +25,12 @@ from webinar.workbook.insights import charts as workbook_charts
 @role_required(*TRAINERS)
 def dashboard(cohort_id: int):
     """Show the cohort's progress, anonymous aggregates and the participants who consented."""
-    cohort = _own_or_404(cohort_id)
+    return dashboard_page(_own_or_404(cohort_id))
+
+
+def dashboard_page(cohort, nudge=None) -> str:
+    from webinar.cohorts.nudges import nudge_form
+
     people, aggregates = agg.overview(cohort.id)
     stage = request.args.get("stage")
     shown = [p for p in people if p.stage == stage] if stage in agg.STAGES else people
@@ -37,7 +42,7 @@ def dashboard(cohort_id: int):
         guests=sum(1 for p in people if p.is_guest), aggregates=aggregates,
         charts=reports.charts(aggregates), rows=reports.aggregate_rows(aggregates),
         min_group=agg.MIN_GROUP, summary=reports.poll_results(cohort),
-        audit=reports.audit_log(cohort),
+        audit=reports.audit_log(cohort), nudge=nudge or nudge_form(cohort),
         knockout_label=knockout_label, when=lambda d: format_datetime(d, "short"))
 
 

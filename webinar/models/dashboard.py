@@ -21,7 +21,7 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_entry"
-    __table_args__ = (CheckConstraint("action IN ('view', 'export')", name="action"),)
+    __table_args__ = (CheckConstraint("action IN ('view', 'export', 'mail')", name="action"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(
