@@ -222,8 +222,10 @@ def send_mail(loop: bool, batch: int, every: float):
     import time
 
     from webinar import outbox
+    from webinar.cohorts import digest
 
     while True:
+        digest.queue_due()
         sent = outbox.deliver_due(batch=batch)
         db.session().close()
         if not loop:

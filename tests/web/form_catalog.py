@@ -254,8 +254,8 @@ def _forms() -> dict:
     """The form classes by name, imported late (the views import these modules too)."""
     from webinar.admin import forms as admin
     from webinar.auth import forms as auth  # noqa: I001 - grouped with the modules it serves
+    from webinar.cohorts import digest, nudges
     from webinar.cohorts import forms as cohorts
-    from webinar.cohorts import nudges
     from webinar.frontdoor import forms as frontdoor
     from webinar.live import forms as live
     from webinar.main import forms as main
@@ -266,6 +266,7 @@ def _forms() -> dict:
 
     return {"auth": auth, "live": live, "wb": wb, "RoleForm": admin.RoleForm,
             "ResendForm": admin.ResendForm, "NudgeForm": nudges.NudgeForm,
+            "DigestForm": digest.DigestForm,
             "CohortForm": cohorts.CohortForm, "JoiningForm": cohorts.JoiningForm,
             "CheckForm": frontdoor.CheckForm, "LinkForm": frontdoor.LinkForm,
             "LanguageForm": main.LanguageForm, "DecisionsForm": plan.DecisionsForm,
@@ -456,6 +457,8 @@ CATALOG: dict[str, Route] = {
     "cohorts.nudge": Route("x", _one(lambda w: f"/cohorts/{w['cohort']}/nudge", {
         "stage": "in_progress", "subject": "Hoe gaat het?", "body": "Ga je verder?"},
         _f("NudgeForm"))),
+    "cohorts.digest": Route("x", _one("/cohorts/digest", {"weekly_digest": "y"},
+                                      _f("DigestForm"))),
     "plan.mail_plan": Route("a", _one(lambda w: f"/plan/{w['workbook']}/mail", {},
                                       _f("PlanActionForm"))),
     "plan.stop_reminders": Route("anonymous", _one(

@@ -46,6 +46,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "cohorts.benchmark": (302, 200, 200, 200, 200, 200, 200),
     "cohorts.dashboard": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.detail": (302, 403, 403, 403, 200, 404, 200),
+    "cohorts.digest": (302, 403, 403, 403, 302, 302, 302),  # the form is answered on /cohorts/
     "cohorts.export": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.index": (302, 403, 403, 403, 200, 200, 200),
     "cohorts.joining": (302, 403, 403, 403, 400, 404, 400),

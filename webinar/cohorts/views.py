@@ -27,8 +27,12 @@ def _join_url(cohort) -> str:
 @bp.route("/")
 @role_required(*TRAINERS)
 def index():
-    """List my cohorts."""
-    return render_template("cohorts/index.html", cohorts=services.own_cohorts(current_user))
+    """List my cohorts, and the weekly digest's switch."""
+    from webinar.cohorts.digest import DigestForm, next_digest_day  # that module imports this
+
+    digest = DigestForm(formdata=None, weekly_digest=current_user.weekly_digest)
+    return render_template("cohorts/index.html", cohorts=services.own_cohorts(current_user),
+                           digest=digest, next_digest=next_digest_day())
 
 
 @bp.route("/new", methods=["GET", "POST"])

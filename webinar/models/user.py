@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.db import Base
@@ -34,6 +34,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by the stop link in every reminder mail: from then on the outbox sends none.
     reminders_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A trainer's weekly digest (opt-in), and the ISO week ("2026-W50") of the last one queued.
+    weekly_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    digest_week: Mapped[str | None] = mapped_column(String(8))
 
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -98,7 +98,12 @@ def schedule(workbook: Workbook, starts_on: date) -> list[OutboxMail]:
 
 
 def stop(user: User) -> int:
-    """Stop every reminder of this person, now and later; returns how many were cancelled."""
+    """Stop every reminder of this person, now and later (a trainer's weekly digest too);
+    returns how many waiting mails were cancelled."""
     if user.reminders_off_at is None:
         user.reminders_off_at = utcnow()
-    return cancel(user_id=user.id)
+    user.weekly_digest = False
+    return cancel(user_id=user.id) + db.session().execute(
+        update(OutboxMail).where(OutboxMail.kind == "trainer_digest",
+                                 OutboxMail.user_id == user.id, OutboxMail.status == "queued")
+        .values(status="cancelled", last_error=None)).rowcount

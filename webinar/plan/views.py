@@ -231,6 +231,8 @@ def stop_reminders(token: str):
         abort(404)
     if request.method == "POST":
         reminders.stop(user)
-        return render_template("plan/reminders_stopped.html", stopped=True)
+        return render_template("plan/reminders_stopped.html", stopped=True,
+                               trainer=user.is_trainer)
     return render_template("plan/reminders_stopped.html", stopped=user.reminders_off_at
-                           is not None, token=token)
+                           is not None and not user.weekly_digest, token=token,
+                           trainer=user.is_trainer)
