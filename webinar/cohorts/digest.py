@@ -131,6 +131,9 @@ def queue_due(now: datetime | None = None) -> int:
     if now < due:
         return 0
     session = db.session()
+    # Its reads and writes in one transaction that may write from the start: on SQLite, a read
+    # left open would make the sender's next write fail at once while another sender writes.
+    db.writer()
     trainers = session.scalars(select(User).where(
         User.weekly_digest.is_(True), User.email.is_not(None), User.role.in_(TRAINERS),
         or_(User.digest_week.is_(None), User.digest_week != week))).all()
@@ -153,6 +156,7 @@ def queue_due(now: datetime | None = None) -> int:
                                unsubscribe_url=stop)
                 queued += 1
         session.commit()
+    session.commit()  # nothing due: end the read
     return queued
 
 
