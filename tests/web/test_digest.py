@@ -10,10 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, update
 
 from tests.conftest import csrf_token
-from tests.web.dashboard_helpers import add_participant, logged_in, make_cohort
+from tests.web.dashboard_helpers import (
+    add_participant,
+    logged_in,
+    make_cohort,
+    one_at_each_stage,
+)
 from webinar import db
 from webinar.cohorts import digest
-from webinar.models import Cohort, CohortMember, OutboxMail, User
+from webinar.models import Cohort, OutboxMail, User
 
 PUBLIC = "https://code123.example.nl"
 
@@ -48,13 +53,7 @@ def recent_cohort(app, make_user, **kwargs) -> int:
 def test_a_trainer_turns_the_digest_on_and_gets_it_once_on_monday(app, make_user, smtp_server):
     app.config["BASE_URL"] = PUBLIC
     cohort_id = recent_cohort(app, make_user)
-    add_participant(app, make_user, cohort_id, "p0@example.nl")  # working on the workbook
-    add_participant(app, make_user, cohort_id, "klaar@example.nl",
-                    steps=("value", "criteria", "pipeline", "rate", "insights", "plan"))
-    idle = make_user("idle@example.nl", name="Idle")
-    with app.app_context():
-        db.session().add(CohortMember(cohort_id=cohort_id, user_id=idle))
-        db.session().commit()
+    one_at_each_stage(app, make_user, cohort_id)
     trainer = logged_in(app, "x@example.nl")
     page = trainer.get("/cohorts/").get_data(as_text=True)
     assert "Wekelijks overzicht" in page and 'name="weekly_digest"' in page

@@ -4,9 +4,13 @@ address, a bad form is answered with its messages, and the audit log says who ma
 from __future__ import annotations
 
 from tests.conftest import csrf_token
-from tests.web.dashboard_helpers import add_participant, logged_in, make_cohort
-from webinar import db
-from webinar.models import CohortMember, Role
+from tests.web.dashboard_helpers import (
+    add_participant,
+    logged_in,
+    make_cohort,
+    one_at_each_stage,
+)
+from webinar.models import Role
 
 
 def nudge(client, cohort_id, **data):
@@ -17,14 +21,7 @@ def nudge(client, cohort_id, **data):
 
 def test_stalled_participants_get_a_mail_each(app, make_user, smtp_server):
     _trainer_id, cohort_id = make_cohort(app, make_user)
-    for email in ("p0@example.nl", "p1@example.nl"):
-        add_participant(app, make_user, cohort_id, email)  # a workbook, still in progress
-    add_participant(app, make_user, cohort_id, "klaar@example.nl",
-                    steps=("value", "criteria", "pipeline", "rate", "insights", "plan"))
-    idle = make_user("idle@example.nl", name="Idle")
-    with app.app_context():
-        db.session().add(CohortMember(cohort_id=cohort_id, user_id=idle))
-        db.session().commit()
+    one_at_each_stage(app, make_user, cohort_id, working=("p0@example.nl", "p1@example.nl"))
     trainer = logged_in(app, "x@example.nl")
     page = trainer.get(f"/cohorts/{cohort_id}/dashboard").get_data(as_text=True)
     assert "Mail de deelnemers die vastzitten" in page and "Hoe gaat het met je werkboek?" in page
