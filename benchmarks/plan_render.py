@@ -61,13 +61,14 @@ def _latencies(url: str, seconds: float) -> list[float]:
     return samples
 
 
-def _second_renderer(job, stop) -> None:
-    """A second web worker's render process: renders the same plan until told to stop."""
+def _second_renderer(job, slots, stop) -> None:
+    """A second web worker's render process: renders the same plan until told to stop, taking
+    the same render slots as the app's own render process (as a second worker would)."""
     from webinar import pdf
 
     pdf._child_init(1024)
     while not stop.is_set():
-        pdf.render_in_this_process(job)
+        pdf.render_in_this_process(job, slots=slots)
 
 
 def main() -> None:
@@ -160,8 +161,9 @@ def main() -> None:
             login_user(db.session().get(Workbook, wid).owner)
             job = printing.job(db.session().get(Workbook, wid), date.today())
     stop = multiprocessing.get_context("forkserver").Event()
+    slots = pdf.slots_for(app.config, app.instance_path)
     other = multiprocessing.get_context("forkserver").Process(target=_second_renderer,
-                                                              args=(job, stop))
+                                                              args=(job, slots, stop))
     other.start()
     busy_until = threading.Event()
 

@@ -247,8 +247,15 @@ def test_200_accounts_break_across_pages(app, anna):
     text = re.sub(r"\s+", "", _text(reader))
     for name in names:
         assert re.sub(r"\s+", "", name) in text, name
-    # A table of contents (with page numbers) only when the plan is longer than four pages.
-    assert re.search(r"Klanten en besluiten \.+ \d+", _text(reader))
+    # A table of contents only when the plan is longer than four pages, and each of its page
+    # numbers is the page its chapter starts on (the running header names the chapter).
+    contents = reader.pages[0].extract_text()
+    for chapter in ("Klanten en besluiten", "Acht weken focus", "Beloning van verkopers"):
+        listed = re.search(rf"(\d+)\s*{chapter}", contents)
+        assert listed, chapter
+        starts = next(number for number, page in enumerate(reader.pages[1:], start=2)
+                      if chapter in page.extract_text())
+        assert int(listed.group(1)) == starts > 1, chapter
     assert ("Inhoud" in _text(few)) == (len(few.pages) > 4)
     assert re.search(rf"Pagina {len(reader.pages)} van {len(reader.pages)}", _text(reader))
 
