@@ -15,8 +15,11 @@ from flask_babel import (
     get_locale,
 )
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
+from webinar import db
 from webinar.config import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from webinar.errors import is_database_busy
 from webinar.extensions import babel
 
 
@@ -31,12 +34,31 @@ def select_locale() -> str:
     """The user's saved choice, then the session, then ?lang=, then Accept-Language, then nl."""
     if getattr(g, "forced_locale", None):
         return g.forced_locale
-    if current_user and current_user.is_authenticated and valid_locale(current_user.locale):
-        return current_user.locale
+    saved = _saved_locale()
+    if saved:
+        return saved
     chosen = valid_locale(session.get("locale")) or valid_locale(request.args.get("lang"))
     if chosen:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
+
+
+def _saved_locale() -> str | None:
+    """The signed-in user's saved language, if it can be read now.
+
+    A refused write (a stale rating) rolls the request back, which expires the user; reading
+    the language again must not fail the refusal when the database is busy: the session's or
+    the browser's language does then.
+    """
+    if not (current_user and current_user.is_authenticated):
+        return None
+    try:
+        return valid_locale(current_user.locale)
+    except OperationalError as exc:
+        if not is_database_busy(exc):
+            raise
+        db.session().rollback()
+        return None
 
 
 def language_name(code: str) -> str:

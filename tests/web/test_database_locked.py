@@ -135,3 +135,34 @@ def test_a_plan_rendered_while_the_database_is_locked_is_still_delivered(sqlite_
     assert client.get(f"/plan/{workbook_id}/plan.pdf").headers["X-Plan-Cache"] == "miss"
     assert client.get(f"/plan/{workbook_id}/plan.pdf").headers["X-Plan-Cache"] == "hit"
     engine.dispose()
+
+
+def test_a_stale_rating_is_refused_while_the_database_is_busy(sqlite_app, monkeypatch):
+    """If my rating was stale and the database is busy a moment later, do I still get the
+    refusal (409) that tells me to reload, not a server error?"""
+    from tests.web.workbook_helpers import accounts_of, add_account, rate_json
+    from webinar import db
+    from webinar.workbook import rating
+    from webinar.workbook.revisions import StaleWrite
+
+    path, make = sqlite_app
+    app = make(100)
+    client, wid = _participant(app)
+    add_account(client, wid, "Bakkerij Brood")
+    account = accounts_of(app, wid)[0]
+    locked, released = threading.Event(), threading.Event()
+
+    def stale_while_busy(workbook, *args, **kwargs):
+        # A refused write rolls back (expiring the user); then another process takes the lock.
+        db.session().rollback()
+        holder = threading.Thread(target=_hold_write_lock, args=(path, 1, locked))
+        holder.start()
+        locked.wait(5)
+        released.holder = holder
+        raise StaleWrite(workbook, 7, [])
+
+    monkeypatch.setattr(rating, "record", stale_while_busy)
+    response = rate_json(client, wid, account.id, "need_fit", 4, 1)
+    released.holder.join(5)
+    assert response.status_code == 409
+    assert "Laad de pagina opnieuw" in response.json["error"]  # registered in Dutch
