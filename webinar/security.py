@@ -54,8 +54,10 @@ def _add_headers(response: Response) -> Response:
     if request.path.startswith("/static/"):
         return response
     # Pages depend on who is signed in: never let a shared cache hand them to someone else.
+    # The one exception says so itself: the live step drawn alike for everyone (live/shared.py).
     response.headers.setdefault("Cache-Control", "private, no-cache")
-    response.vary.add("Cookie")
+    if not response.headers["Cache-Control"].startswith("public"):
+        response.vary.add("Cookie")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

@@ -89,7 +89,8 @@ PAGES: dict[str, tuple[str, ...]] = {
 }
 # HTML that live.js fetches into a page: endpoint -> who fetches it.
 FRAGMENTS = {"live.step_fragment": "guest", "live.panel": "trainer",
-             "live.overlay_step": "anonymous", "live.questions": "guest"}
+             "live.overlay_step": "anonymous", "live.questions": "guest",
+             "live.shared_step": "anonymous"}
 # GET routes that answer something other than an HTML page.
 NOT_PAGES = {
     "auth.export_data": "JSON download",
@@ -149,6 +150,10 @@ def url_for_rule(app, rule, ids: dict) -> str:
             from webinar.live.overlay import overlay_key
 
             values["key"] = overlay_key(ids["code"])
+        if rule.endpoint == "live.shared_step":  # the key on the attendee's page
+            from webinar.live.shared import shared_key
+
+            values["k"] = shared_key(ids["code"])
         return url_for(rule.endpoint, **values)
 
 
@@ -249,7 +254,11 @@ def crawl(app, browser, base: str, ids: dict, plan: dict, states: dict,
                 problems += check_page(lanes, url, status, lang, checker)
             for endpoint, who in FRAGMENTS.items():
                 if who == role:
-                    response = lanes[0][1].context.request.get(fragments[endpoint])
+                    # The step every attendee shares names its language and a version
+                    # (an old one: the current step, drawn for this request alone).
+                    query = f"&lang={lang}&v=1&p=closed" if "/shared" in fragments[endpoint] \
+                        else ""
+                    response = lanes[0][1].context.request.get(fragments[endpoint] + query)
                     assert response.status == 200, (endpoint, response.status)
                     checker.add(f"{lang} {endpoint}", f"{role} {lang} {fragments[endpoint]} "
                                 "(fragment)", as_document(response.text()))

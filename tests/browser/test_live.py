@@ -55,6 +55,9 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
         page.fill("input[name=display_name]", name)
         page.locator("main form [type=submit]").click()
         expect(page).to_have_url(f"{live_server}/live/{code}")
+        page.shared_steps = []  # the step the whole room shares (issue #16), as fetched
+        page.on("response", lambda response, page=page: page.shared_steps.append(
+            response.headers.get("cache-control")) if "/shared?" in response.url else None)
         attendees.append((context, page))
 
     trainer.get_by_role("link", name="Live presenteren").click()
@@ -80,11 +83,14 @@ def test_trainer_and_two_phone_attendees_run_a_poll(browser, live_server, make_u
     expect(trainer.locator("#panel .live-results figcaption")).to_contain_text("2", timeout=5000)
 
     press_key(trainer, "r")
-    for page in (p for _c, p in attendees):
+    for (_c, page), answer in zip(attendees, ("40", "63"), strict=True):
         results = page.locator(".live-results")
         expect(results).to_be_visible(timeout=4000)
         expect(results.locator("figcaption")).to_contain_text("2")
         expect(page.locator(".benchmark-note")).to_contain_text("MSP Associates")
+        # The revealed step is the room's shared one; each phone still shows its own answer.
+        expect(page.locator("#your-answer")).to_have_text(f"Jouw antwoord: {answer}\u00a0%")
+        assert "public, max-age=86400, immutable" in page.shared_steps, page.shared_steps
         check_accessibility(page)
 
     press_key(trainer, "ArrowRight")

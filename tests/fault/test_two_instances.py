@@ -19,6 +19,7 @@ ETag, fetch the step fragment when the version goes up, and vote when a poll ope
 from __future__ import annotations
 
 import functools
+import html
 import http.client
 import http.cookiejar
 import json
@@ -46,6 +47,7 @@ from webinar.config import ROOT
 
 README = (ROOT / "README.md").read_text()
 TEMPLATE = (ROOT / "deploy" / "nginx.conf").read_text()
+SHARED_URL = re.compile(r'data-shared-url="([^"]+)"')
 POLL_S = int(re.search(r"const POLL_MS = (\d+);", (ROOT / "static/js/live.js").read_text())
              .group(1)) / 1000
 BOUND_S = POLL_S + 1  # PG-5: a step change reaches 95 % of attendees within poll interval + 1 s
@@ -55,7 +57,8 @@ POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TRAINER = ("trainer@example.nl", "a-long-secret-1")
 CODE_RE = re.compile(r'id="join-code">([A-Z0-9]{6,12})<')
 # Which port (site) received a request and which instance answered it.
-LOG_FORMAT = "log_format routed '$server_port|$upstream_addr|$status $request_method $uri';"
+LOG_FORMAT = ("log_format routed "
+              "'$server_port|$upstream_addr|$status $request_method $uri $upstream_cache_status';")
 NGINX_MAIN = """\
 {user}worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -222,7 +225,8 @@ def deployment(postgres_url, tmp_path_factory):
             "HTTP_LISTEN": f"127.0.0.1:{ports['http'] if site == 'public' else free_port()}",
             "HTTPS_LISTEN": f"127.0.0.1:{ports[site]}",
             "APP_SERVERS": " ".join(f"server 127.0.0.1:{s.port};" for s in servers),
-            "TLS_CERTIFICATE": str(cert), "TLS_CERTIFICATE_KEY": str(key)}))
+            "TLS_CERTIFICATE": str(cert), "TLS_CERTIFICATE_KEY": str(key),
+            "CACHE_DIR": str(prefix / f"cache-{site}")}))
         includes.append(f"    include {site_file};")
     config = prefix / "nginx-test.conf"
     # As root, nginx would hand its workers to `nobody`, who cannot enter pytest's tmp folders.
@@ -262,6 +266,7 @@ class Attendee:
     loaded: dict = field(default_factory=dict)  # version -> when its step fragment was in
     version: int = 0
     vote: tuple | None = None  # (status, saved) once voted
+    shared: str = ""  # the address of the step the room shares, from the attendee page
     problems: list = field(default_factory=list)
 
 
@@ -275,8 +280,9 @@ def follow(attendee: Attendee, code: str, stop: threading.Event, voted) -> None:
         if status == 200:
             etag = headers["ETag"]
             state = json.loads(body)
-            if state["v"] > attendee.version:
-                step = attendee.person.get(f"/live/{code}/step?v={state['v']}")[0]
+            if state["v"] > attendee.version:  # as live.js: the step the room shares
+                step = attendee.person.get(
+                    f"{attendee.shared}&v={state['v']}&p={state['poll']}")[0]
                 if step != 200:
                     attendee.problems.append(f"step {step}")
                 attendee.version = state["v"]
@@ -299,9 +305,11 @@ def join(deployment: Deployment, code: str, number: int) -> Attendee:
     status, url, _page = person.post(f"/j/{code}", {"display_name": name}, f"/j/{code}",
                                      headers={"Accept-Language": "en"})
     assert status == 200 and url.endswith(f"/live/{code}"), (status, url)
+    shared = html.unescape(SHARED_URL.search(person.get(f"/live/{code}")[2]).group(1))
     state = json.loads(person.get(f"/live/{code}/state")[2])
     # Half answer 30, half 50: the average shown to the trainer must come out at 40.
-    return Attendee(name, "30" if number % 2 else "50", person, version=state["v"])
+    return Attendee(name, "30" if number % 2 else "50", person, version=state["v"],
+                    shared=shared)
 
 
 @pytest.mark.slow
@@ -371,6 +379,11 @@ def test_trainer_on_one_instance_attendees_on_the_other(deployment):
     assert routes[deployment.ports["a"], b_port] == routes[deployment.ports["b"], a_port] == 0
     assert routes[deployment.ports["a"], a_port] > 10
     assert routes[deployment.ports["b"], b_port] > ATTENDEES * 10
+    # Each change's shared step reached the instance once; nginx answered the rest of the room.
+    fetched = Counter(line.rsplit(" ", 1)[1] for line in
+                      (deployment.prefix / "access.log").read_text().splitlines()
+                      if "/shared " in line and line.startswith(f"{deployment.ports['b']}|"))
+    assert fetched["MISS"] <= len(changes) + 1 and fetched["HIT"] > ATTENDEES * 3, fetched
 
     check_nothing_lost(
         deployment.url,

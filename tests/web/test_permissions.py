@@ -81,6 +81,7 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "live.present": (302, 403, 403, 403, 200, 404, 404),
     "live.questions": (302, 200, 200, 200, 200, 404, 404),
     "live.questions_slide": (302, 403, 403, 403, 400, 404, 404),
+    "live.shared_step": (404, 404, 404, 404, 404, 404, 404),  # no key in the address
     "live.slide": (302, 403, 403, 403, 200, 404, 404),
     "live.state": (200, 200, 200, 200, 200, 200, 200),
     "live.step_fragment": (302, 200, 200, 200, 200, 404, 404),

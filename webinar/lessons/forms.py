@@ -136,18 +136,20 @@ class ReflectForm(FlaskForm):
                 max=ANSWER_LENGTH, length=len(field.data)))
 
 
-def form_for(step: Step, answer: str | None = None) -> FlaskForm | None:
+def form_for(step: Step, answer: str | None = None, csrf: bool = True) -> FlaskForm | None:
     """The form a step asks, filled with the earlier answer (on GET); None for steps without one.
 
-    On POST, Flask-WTF reads the request's form data instead of ``answer``.
+    On POST, Flask-WTF reads the request's form data instead of ``answer``. ``csrf=False``: a
+    form drawn for everyone at once (a shared live step), which must not touch the session.
     """
     data = {"answer": answer} if answer is not None else None
+    options = {"data": data} if csrf else {"data": data, "meta": {"csrf": False}}
     if step.kind == "classify":
-        return ClassifyForm(data=data)
+        return ClassifyForm(**options)
     if step.kind == "reflect":
-        return ReflectForm(data=data)
+        return ReflectForm(**options)
     if step.kind == "poll":
         kind = {"number": NumberPollForm, "scale": ScalePollForm, "choice": ChoicePollForm,
                 "open": OpenPollForm}
-        return kind[step.poll_kind](step, data=data)
+        return kind[step.poll_kind](step, **options)
     return None

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
-from webinar.live import overlay, qa_views, state, views  # noqa: E402, F401  (registers the routes)
+from webinar.live import overlay, qa_views, shared, state, views  # noqa: E402, F401  (registers the routes)

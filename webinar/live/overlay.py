@@ -15,7 +15,7 @@ from flask import abort, current_app, render_template
 
 from webinar.extensions import limiter
 from webinar.live import bp, services
-from webinar.live.views import _step_context
+from webinar.live.views import step_context
 
 
 def overlay_key(code: str) -> str:
@@ -35,7 +35,7 @@ def overlay(code: str, key: str):
     """The overlay page, with a transparent background."""
     cohort, live = _overlay_cohort(code, key)
     return render_template("live/overlay.html", key=key,
-                           **_step_context(cohort, live, "slide", whole_page=True))
+                           **step_context(cohort, live, "slide", whole_page=True))
 
 
 @bp.route("/live/<code>/overlay/<key>/step")
@@ -43,4 +43,4 @@ def overlay(code: str, key: str):
 def overlay_step(code: str, key: str):
     """What the overlay shows right now, fetched when the state's version changes."""
     cohort, live = _overlay_cohort(code, key)
-    return render_template("live/_overlay_step.html", **_step_context(cohort, live, "slide"))
+    return render_template("live/_overlay_step.html", **step_context(cohort, live, "slide"))

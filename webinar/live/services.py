@@ -79,6 +79,14 @@ def attendee_view(code: str, user_id: int) -> tuple[Cohort, LiveSession | None, 
     return None if row is None else (row[0], row[1], bool(row[2]))
 
 
+def live_by_code(code: str) -> tuple[Cohort, LiveSession] | None:
+    """The cohort by code and its live session, if one was started: one query."""
+    row = db.session().execute(
+        select(Cohort, LiveSession).join(LiveSession, LiveSession.cohort_id == Cohort.id)
+        .where(Cohort.join_code == normalise_code(code))).first()
+    return None if row is None else (row[0], row[1])
+
+
 def add_member(cohort: Cohort, user: User) -> None:
     if not is_member(cohort, user.id):
         db.session().add(CohortMember(cohort=cohort, user=user))

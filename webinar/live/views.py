@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
+
 from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -43,12 +46,14 @@ from webinar.live.forms import (
     QuestionVoteForm,
     StepForm,
 )
+from webinar.live.shared import keep_or_not, request_key, shared_key
 from webinar.models import Cohort, LiveSession
 
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"md": content.markdown, "workbook_url": content.workbook_url}
+    return {"md": content.markdown, "workbook_url": content.workbook_url,
+            "shared_key": shared_key}
 
 
 def _join_limit() -> str:
@@ -188,18 +193,24 @@ def _current(live: LiveSession):
     return lesson, lesson.steps[index], index
 
 
+ANSWER_PLACE = "\ufffc"  # stands for the answer in a translated sentence, split around it
+
+
 def _labels(step) -> dict[str, str]:
     return services.answer_labels(step)
 
 
-def _step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool = False) -> dict:
+def step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool = False,
+                 shared: bool = False) -> dict:
+    """What `live/_step.html` shows. ``shared``: the attendee's step as every attendee sees it,
+    without their answer, their name or their CSRF token (live/shared.py)."""
     lesson, step, index = _current(live)
     poll_state = services.effective_poll_state(live)
     context = {"cohort": cohort, "live": live, "lesson": lesson, "step": step, "index": index,
                "total": len(lesson.steps), "mode": mode, "question": services.is_question(step),
                "poll_state": poll_state, "seconds_left": services.seconds_left(live),
                "next_step": lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None,
-               "results": None, "mine": None, "form": None,
+               "results": None, "mine": None, "form": None, "shared": shared,
                "action": url_for(".vote", code=cohort.join_code, step=step.id)}
     if mode == "slide":
         context["join_url"] = external_url("live.join_code", code=cohort.join_code)
@@ -213,19 +224,30 @@ def _step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool
             context["room_questions"] = qa.open_for_room(live.id)
     if not context["question"]:
         return context
-    if mode == "attendee":
+    if mode == "attendee" and shared:
+        context["form"] = lesson_forms.form_for(step, csrf=False)
+        # "Your answer: …" with a place for the answer that live.js fills in.
+        context["your_answer_parts"] = _("Your answer: %(answer)s",
+                                         answer=ANSWER_PLACE).split(ANSWER_PLACE, 1)
+    elif mode == "attendee":
         mine = services.my_answer(live.id, lesson.id, step.id, current_user.id)
         context["mine"] = mine
         context["form"] = lesson_forms.form_for(step, mine)
         if mine is not None:
-            context["shown_mine"] = dict(_labels(step)).get(mine, mine) if step.poll_kind != \
-                "number" else f"{mine}\N{NO-BREAK SPACE}{step.unit}".strip()
+            context["shown_mine"] = shown_answer(step, mine)
     if mode == "present" or poll_state == "revealed" or (mode == "slide" and poll_state == "open"):
         context["results"] = services.results(live.id, lesson.id, step, _labels(step))
     if mode == "present" and step.poll_kind == "open":
         context["moderation"] = services.open_answers(live.id, lesson.id, step.id)
         context["hide_form"] = HideAnswerForm()
     return context
+
+
+def shown_answer(step, answer: str) -> str:
+    """An attendee's answer as they read it back: the option's label, or the number and unit."""
+    if step.poll_kind == "number":
+        return f"{answer}\N{NO-BREAK SPACE}{step.unit}".strip()
+    return dict(_labels(step)).get(answer, answer)
 
 
 def _trainer_questions(live: LiveSession) -> dict:
@@ -245,7 +267,7 @@ def attend(code: str):
     return render_template("live/attend.html", question_form=QuestionForm(),
                            questions=qa.questions(live.id, current_user.id),
                            vote_form=QuestionVoteForm(),
-                           **_step_context(cohort, live, "attendee"))
+                           **step_context(cohort, live, "attendee"))
 
 
 @bp.route("/live/<code>/step")
@@ -256,7 +278,24 @@ def step_fragment(code: str):
     cohort, live = _attendee_cohort(code)
     mode = request.args.get("view") if _is_owner(cohort) else "attendee"
     mode = mode if mode in ("attendee", "slide") else "attendee"
-    return render_template("live/_step.html", **_step_context(cohort, live, mode))
+    return render_template("live/_step.html", **step_context(cohort, live, mode))
+
+
+@bp.route("/live/<code>/shared")
+@limiter.exempt
+def shared_step(code: str):
+    """The current step as every attendee sees it, without their own answer: live.js adds that.
+    No cookies reach this view (live/shared.py strips them); the key is on the attendee page."""
+    key = request_key(code, request.args)
+    found = services.live_by_code(code)
+    if key is None or found is None or not hmac.compare_digest(
+            request.args.get("k", ""), shared_key(found[0].join_code)):
+        abort(404)
+    cohort, live = found
+    g.forced_locale = key[3]
+    body = render_template("live/_step.html",
+                           **step_context(cohort, live, "attendee", shared=True)).encode()
+    return keep_or_not(cohort, live, key, body)
 
 
 @bp.route("/live/<code>/here", methods=["POST"])
@@ -291,8 +330,9 @@ def vote(code: str):
     db.start_writing()
     services.cast_vote(live.id, lesson.id, step.id, current_user.id, form.answer.data)
     message = _("Your answer is saved. You can change it while the poll is open.")
-    if wants_json():
-        return jsonify(saved=True, message=message)
+    if wants_json():  # live.js shows the answer in the shared step it fetches next
+        return jsonify(saved=True, message=message, step=step.id, answer=form.answer.data,
+                       shown=shown_answer(step, str(form.answer.data)))
     flash(message, "success")
     return redirect(url_for(".attend", code=cohort.join_code), 303)
 
@@ -321,7 +361,7 @@ def present(code: str):
     """Show the presenter view: steps, controls, attendees online and live results."""
     cohort, live = _trainer_cohort(code)
     online, peak = services.online(live)
-    context = _step_context(cohort, live, "present")
+    context = step_context(cohort, live, "present")
     lesson_form = LessonForm(data={"lesson": live.lesson_id})
     lesson_form.lesson.choices = options((item.id, f"{item.number}. {item.title}")
                                          for item in content.all_lessons())
@@ -346,7 +386,7 @@ def panel(code: str):
     if online > live.peak_attendees:
         services.raise_peak(live.id, online)
     return render_template("live/_panel.html", online=online, peak=peak,
-                           **_trainer_questions(live), **_step_context(cohort, live, "present"))
+                           **_trainer_questions(live), **step_context(cohort, live, "present"))
 
 
 @bp.route("/live/<code>/slide")
@@ -355,7 +395,7 @@ def slide(code: str):
     """Show the clean full-screen slide to share on screen."""
     cohort, live = _trainer_cohort(code)
     return render_template("live/slide.html",
-                           **_step_context(cohort, live, "slide", whole_page=True))
+                           **step_context(cohort, live, "slide", whole_page=True))
 
 
 @bp.route("/live/<code>/go", methods=["POST"])
