@@ -1,11 +1,12 @@
 """Issue #15: the trainer's online count equals the phones in the room, and the panel holds up.
 
-Thirty guests join one webinar served by gunicorn as the README runs it, each with its own
+A hundred guests join one webinar served by gunicorn as the README runs it, each with its own
 cookies, and ping `/live/<code>/here` every HERE_EVERY_SECONDS from a thread of its own, spread
 over the interval like real phones. For a minute the trainer's panel is fetched every one to two
 seconds, as presenter.js does. On SQLite every ping takes the write lock: the panel only reads
 (the peak is raised apart, without waiting), so it must never answer 5xx, and the number online
-must stay at thirty throughout, without a gap between two pings.
+must stay at a hundred throughout, without a gap between two pings. With Redis (issue #16) the
+pings write nothing to the database; the count must be the same.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+import redis
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_cohort
@@ -25,24 +27,30 @@ from webinar import db
 from webinar.live.services import HERE_EVERY_SECONDS
 from webinar.models import LiveSession
 
-PHONES = 30  # issue #15: "while 30 attendees ping"
+PHONES = 100  # issue #16: "while 100 attendees ping" (issue #15 asked for 30)
 WATCH_SECONDS = 60  # issue #15: "equal to the phones for 60 s without gaps"
 PANEL_EVERY = (1.0, 2.0)  # seconds between two panel fetches (presenter.js: every 2 s)
 TRAINER = "trainer@example.nl"
 CODE = "HERE3015"
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database index of this test's own, emptied first
 EN = {"Accept-Language": "en"}
 HERE_TOKEN = re.compile(r'data-csrf="([^"]+)"')
 ONLINE_COUNT = re.compile(r'id="online-count">\s*(\d+)\s*<')
 PEAK_COUNT = re.compile(r'id="peak-count">\s*(\d+)\s*<')
 
 
-@pytest.fixture
-def room(app, make_user, database_url):
-    """The test database's cohort, served by gunicorn with the README's settings; its trainer
-    signed in on the presenter view. Yields (server address, the trainer's Browser)."""
+@pytest.fixture(params=["database", "redis"])
+def room(request, app, make_user, database_url):
+    """The test database's cohort, served by gunicorn with the README's settings, presence kept
+    in the database or in Redis; its trainer signed in on the presenter view. Yields (server
+    address, the trainer's Browser)."""
     make_cohort(app, make_user, trainer_email=TRAINER, code=CODE, locale="en")
     app.extensions["db_engine"].dispose()
-    server = Gunicorn(database_url, workers=2, worker_class="gthread", threads=4).start()
+    redis_url = REDIS_URL if request.param == "redis" else ""
+    if redis_url:
+        redis.Redis.from_url(redis_url).flushdb()
+    server = Gunicorn(database_url, workers=2, worker_class="gthread", threads=4,
+                      extra_env={"REDIS_URL": redis_url}).start()
     try:
         trainer = Browser(server.base)
         status, url, _page = trainer.post("/account/login", {"email": TRAINER,
@@ -126,9 +134,9 @@ def listed(samples) -> str:
 
 @pytest.mark.slow
 def test_online_count_equals_the_phones_for_a_minute_and_the_panel_never_fails(app, room):
-    """While 30 phones ping every ten seconds, does the trainer's panel show 30 online at every
-    refresh for a minute, without a gap, and never answer with an error (no 503 "database is
-    locked" on SQLite)? Is the peak of 30 kept?"""
+    """While 100 phones ping every ten seconds, does the trainer's panel show them all online at
+    every refresh for a minute, without a gap, and never answer with an error (no 503 "database
+    is locked" on SQLite)? Is the peak of 100 kept?"""
     base, trainer = room
     spread = random.Random()
     phones = [join(base, f"Gast {n}", spread.uniform(0, HERE_EVERY_SECONDS))

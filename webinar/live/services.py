@@ -11,7 +11,6 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,11 +22,12 @@ from sqlalchemy.exc import OperationalError
 from webinar import db
 from webinar.domain import word_cloud
 from webinar.domain.lessons import Lesson, Step
+from webinar.live import presence
+from webinar.live.presence import HERE_EVERY_SECONDS  # noqa: F401  (the tests' ping interval)
 from webinar.models import (
     Cohort,
     CohortMember,
     LessonProgress,
-    LivePresence,
     LiveSession,
     LiveVote,
     User,
@@ -38,10 +38,6 @@ from webinar.models import (
 # No look-alikes: no 0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, U/V, G/6.
 ALPHABET = "ACEFHJKMNPRTWXY34679"
 CODE_LENGTH = 8  # 20**8 codes: years of guessing at the failed-code limit
-HERE_EVERY_SECONDS = 10  # how often an attendee's page pings (HERE_MS in static/js/live.js)
-PRESENCE_EVERY_SECONDS = 5  # a ping writes only when the stored one is older than this
-# Gone only after two missed pings: a ping may be stored up to PRESENCE_EVERY_SECONDS late.
-ONLINE_SECONDS = 2 * HERE_EVERY_SECONDS + PRESENCE_EVERY_SECONDS
 DEFAULT_LESSON = "code-1-2-3"
 
 
@@ -187,16 +183,16 @@ def show_join_slide(live: LiveSession, shown: bool) -> None:
 def record_attendance(live: LiveSession, lesson: Lesson, step: Step) -> None:
     """Count the step the trainer shows toward the lesson progress of everyone online now.
 
-    One INSERT ... SELECT per step change, whatever the size of the room: the attendees' own
-    requests stay reads. Same rules as opening the step in self-study: the last step shown is
-    where they left off, and reaching the lesson's last step marks it done, for good.
+    One read of who is online and one INSERT ... SELECT per step change, whatever the size of
+    the room: the attendees' own requests stay reads. Same rules as opening the step in
+    self-study: the last step shown is where they left off, and reaching the lesson's last step
+    marks it done, for good.
     """
     now = utcnow()
     online_now = select(
-        LivePresence.user_id, literal(lesson.id), literal(step.id), literal(now, UTCDateTime()),
+        User.id, literal(lesson.id), literal(step.id), literal(now, UTCDateTime()),
         literal(now if step.id == lesson.steps[-1].id else None, UTCDateTime()),
-    ).where(LivePresence.live_session_id == live.id,
-            LivePresence.last_seen >= now - timedelta(seconds=ONLINE_SECONDS))
+    ).where(User.id.in_(presence.online_users(live.id)))
     dialect = db.engine().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(LessonProgress).from_select(
@@ -359,30 +355,9 @@ def tallies(live_id: int) -> dict[tuple[str, str], Counter]:
 # --- presence -----------------------------------------------------------------------------------
 
 
-def seen(live_id: int, user_id: int) -> None:
-    """Mark the attendee online; at most one write every few seconds per attendee."""
-    now = utcnow()
-    session = db.session()
-    changed = session.execute(
-        update(LivePresence).where(
-            LivePresence.live_session_id == live_id, LivePresence.user_id == user_id,
-            LivePresence.last_seen < now - timedelta(seconds=PRESENCE_EVERY_SECONDS),
-        ).values(last_seen=now)
-    ).rowcount
-    if changed:
-        return
-    dialect = db.engine().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(LivePresence).values(
-        live_session_id=live_id, user_id=user_id, last_seen=now,
-    ).on_conflict_do_nothing(index_elements=["live_session_id", "user_id"]))
-
-
 def online(live: LiveSession) -> tuple[int, int]:
     """(attendees online now, peak so far): a read. The peak is raised by `raise_peak`, apart."""
-    since = utcnow() - timedelta(seconds=ONLINE_SECONDS)
-    now_online = db.session().scalar(select(func.count()).select_from(LivePresence).where(
-        LivePresence.live_session_id == live.id, LivePresence.last_seen >= since)) or 0
+    now_online = presence.online_count(live.id)
     return now_online, max(now_online, live.peak_attendees)
 
 

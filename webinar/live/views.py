@@ -29,7 +29,7 @@ from webinar.extensions import limiter
 from webinar.lessons import content
 from webinar.lessons import forms as lesson_forms
 from webinar.links import external_url, qr_svg
-from webinar.live import bp, qa, services, throttle
+from webinar.live import bp, presence, qa, services, throttle
 from webinar.live.forms import (
     COUNTDOWNS,
     ClaimForm,
@@ -262,8 +262,7 @@ def attend(code: str):
     """Show the attendee the step the trainer is on; live.js keeps it up to date."""
     cohort, live = _attendee_cohort(code)
     if not _is_owner(cohort):
-        db.start_writing()
-        services.seen(live.id, current_user.id)
+        presence.seen(live.id, current_user.id)
     return render_template("live/attend.html", question_form=QuestionForm(),
                            questions=qa.questions(live.id, current_user.id),
                            vote_form=QuestionVoteForm(),
@@ -306,8 +305,7 @@ def here(code: str):
     """Keep the attendee counted as online (sent every ten seconds by live.js)."""
     cohort, live = _attendee_cohort(code)
     if not _is_owner(cohort):
-        db.start_writing()
-        services.seen(live.id, current_user.id)
+        presence.seen(live.id, current_user.id)
     return "", 204
 
 

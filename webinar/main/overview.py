@@ -16,17 +16,16 @@ from webinar.cohorts import services as cohorts
 from webinar.domain import plan as plan_domain
 from webinar.lessons import content
 from webinar.lessons import services as lessons
+from webinar.live import presence
 from webinar.models import (
     Account,
     CohortMember,
     Decision,
-    LivePresence,
     LiveSession,
     PlanSnapshot,
     User,
     Workbook,
     WorkbookMember,
-    utcnow,
 )
 from webinar.workbook.steps import STEPS
 
@@ -140,13 +139,11 @@ def cohort_statuses(trainer: User) -> list[CohortStatus]:
         .join(Decision, Decision.workbook_id == Workbook.id)
         .where(Workbook.cohort_id.in_(ids), Decision.choice.is_not(None))
         .group_by(Workbook.cohort_id)).all())
-    presented = set(db.session().scalars(
-        select(LiveSession.cohort_id).where(LiveSession.cohort_id.in_(ids))))
-    online = dict(db.session().execute(
-        select(LiveSession.cohort_id, func.count())
-        .join(LivePresence, LivePresence.live_session_id == LiveSession.id)
-        .where(LiveSession.cohort_id.in_(ids), LivePresence.last_seen >= utcnow() - LIVE_WINDOW)
-        .group_by(LiveSession.cohort_id)).all())
+    sessions = dict(db.session().execute(
+        select(LiveSession.id, LiveSession.cohort_id).where(LiveSession.cohort_id.in_(ids))).all())
+    presented = set(sessions.values())
+    online = {sessions[live_id]: n for live_id, n in
+              presence.seen_within(list(sessions), LIVE_WINDOW).items()}
     return [CohortStatus(c, n, with_workbook.get(c.id, 0), with_plan.get(c.id, 0),
                          c.id in presented, online.get(c.id, 0))
             for c, n in rows]
