@@ -1,9 +1,10 @@
 """Issue #16: a whole webinar under load, through nginx, as the README's production section runs it.
 
-For each N, on a fresh database: gunicorn (gthread, 2 workers x 4 threads, as the README says)
-behind nginx running ``deploy/nginx.conf`` over HTTPS, Redis for presence and counts (unless
-``--no-redis``). Then N attendees, each a coroutine with its own cookies and connection to nginx
-(nginx opens a fresh connection to gunicorn for every request, as configured):
+For each N, on a fresh database: gunicorn (gthread, 2 workers x 4 threads, as the README says;
+with ``--live-instance`` also the README's second instance for the hot paths, 2 x 8) behind nginx
+running ``deploy/nginx.conf`` over HTTPS, Redis for presence (unless ``--no-redis``). Then N
+attendees, each a coroutine with its own cookies and connection to nginx (nginx opens a fresh
+connection to gunicorn for every request, as configured):
 
 * join through the join flow: ``/j/<code>`` (form and CSRF token), the name, the live page;
 * poll ``/live/<code>/state`` every 1.5 s with ``If-None-Match``; ping ``/here`` every 10 s;
@@ -233,8 +234,13 @@ async def follow(attendee: Attendee, until: float, vote_within: float):
 
 
 class Trainer:
+    """The trainer's laptop: the presenter page's controls, and its panel on a second connection
+    (a browser refreshes the panel while a click is on its way)."""
+
     def __init__(self, connection: Connection):
         self.connection = connection
+        self.panel = Connection(connection.port, connection.tls, connection.stats)
+        self.panel.cookies = connection.cookies
         self.token = ""
         self.online: list[tuple[float, int]] = []
 
@@ -255,13 +261,17 @@ class Trainer:
         body = urlencode({"csrf_token": self.token, **data}).encode()
         status, _h, _p = await self.connection.request("trainer action", "POST",
                                                        f"/live/{CODE}{path}", body)
-        _s, _h, state = await self.connection.request("trainer", "GET", f"/live/{CODE}/state")
-        return json.loads(state)["v"]
+        for _attempt in range(5):
+            status, _h, state = await self.connection.request("trainer", "GET",
+                                                              f"/live/{CODE}/state")
+            if status == 200:
+                return json.loads(state)["v"]
+        raise RuntimeError(f"the trainer cannot read the state: {status}")
 
     async def keep_panel(self, until: float):
         while time.perf_counter() < until:
             started = time.perf_counter()
-            status, _h, page = await self.connection.request(
+            status, _h, page = await self.panel.request(
                 "panel", "GET", f"/live/{CODE}/panel", headers={"Accept-Language": "en"})
             found = ONLINE.search(page.decode()) if status == 200 else None
             if found:
@@ -309,10 +319,10 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def start_gunicorn(app: str, env: dict) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(app: str, env: dict, threads: int = 4) -> tuple[subprocess.Popen, int]:
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread",
-               "--threads", "4", "--bind", f"127.0.0.1:{port}", "--backlog", "4096",
+               "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--backlog", "4096",
                "--log-level", "error", app]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env,  # noqa: S603
                                                       "BASE_URL": "https://127.0.0.1"})
@@ -332,7 +342,8 @@ def start_gunicorn(app: str, env: dict) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("gunicorn did not start")
 
 
-def start_nginx(tmp: Path, upstream_port: int, name: str) -> tuple[subprocess.Popen, int]:
+def start_nginx(tmp: Path, upstream_port: int, name: str, live_port: int | None = None
+                ) -> tuple[subprocess.Popen, int]:
     cert, key = tmp / "cert.pem", tmp / "key.pem"
     if not cert.exists():
         subprocess.run(  # noqa: S603
@@ -346,7 +357,9 @@ def start_nginx(tmp: Path, upstream_port: int, name: str) -> tuple[subprocess.Po
     site = prefix / "site.conf"
     values = {"NAME": name, "SERVER_NAME": "127.0.0.1", "HTTP_LISTEN": f"127.0.0.1:{free_port()}",
               "HTTPS_LISTEN": f"127.0.0.1:{port}",
-              "APP_SERVERS": f"server 127.0.0.1:{upstream_port};", "TLS_CERTIFICATE": str(cert),
+              "APP_SERVERS": f"server 127.0.0.1:{upstream_port};",
+              "LIVE_SERVERS": f"server 127.0.0.1:{live_port or upstream_port};",
+              "TLS_CERTIFICATE": str(cert),
               "TLS_CERTIFICATE_KEY": str(key), "CACHE_DIR": str(prefix / "c")}
     # As the README's envsubst line: only these names; nginx's own $variables stay.
     site.write_text(re.sub(r"\$\{(\w+)\}", lambda found: values[found[1]],
@@ -479,6 +492,8 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=15.0, help="seconds between two changes")
     parser.add_argument("--vote-within", type=float, default=5.0)
     parser.add_argument("--no-redis", action="store_true")
+    parser.add_argument("--live-instance", action="store_true",
+                        help="the hot paths on a second instance (2 x 8), as the README runs it")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # a socket per attendee
@@ -486,7 +501,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="webinar-bench-"))
     db_name = "PostgreSQL" if args.database_url else "SQLite"
     redis_url = "" if args.no_redis else "redis://127.0.0.1:6379/15"
-    print(f"gunicorn gthread 2 x 4 behind nginx (deploy/nginx.conf, HTTPS); {db_name}; "
+    live = "; hot paths on a live instance (2 x 8)" if args.live_instance else ""
+    print(f"gunicorn gthread 2 x 4{live} behind nginx (deploy/nginx.conf, HTTPS); {db_name}; "
           f"presence in {'Redis' if redis_url else 'the database'}")
     for n in args.levels:
         if redis_url:
@@ -498,18 +514,24 @@ def main() -> None:
         env = {"DATABASE_URL": url, "SECRET_KEY": SECRET, "REDIS_URL": redis_url,
                "TRUSTED_PROXIES": "1"}
         app, app_port = start_gunicorn("wsgi:app", env)
+        live, live_port = start_gunicorn("wsgi:app", env, threads=8) if args.live_instance \
+            else (None, None)
         nginx = None
         try:
-            nginx, port = start_nginx(tmp, app_port, f"app{n}")
-            before, gen_before = cpu_seconds(app.pid), time.process_time()
+            nginx, port = start_nginx(tmp, app_port, f"app{n}", live_port)
+            servers = [app.pid] + ([live.pid] if live else [])
+            before, gen_before = sum(map(cpu_seconds, servers)), time.process_time()
             wall = time.perf_counter()
             result = asyncio.run(webinar(port, n, args.gap, args.vote_within))
             seconds = time.perf_counter() - wall
-            cpu, gen_cpu = cpu_seconds(app.pid) - before, time.process_time() - gen_before
+            cpu = sum(map(cpu_seconds, servers)) - before
+            gen_cpu = time.process_time() - gen_before
         finally:
             if nginx is not None:
                 stop(nginx)
             stop(app)
+            if live is not None:
+                stop(live)
         stored = stored_votes(url, live_id)
         bare, bare_port = start_gunicorn("_bare_app:app",
                                          {"PYTHONPATH": str(ROOT / "benchmarks")})

@@ -225,6 +225,8 @@ def deployment(postgres_url, tmp_path_factory):
             "HTTP_LISTEN": f"127.0.0.1:{ports['http'] if site == 'public' else free_port()}",
             "HTTPS_LISTEN": f"127.0.0.1:{ports[site]}",
             "APP_SERVERS": " ".join(f"server 127.0.0.1:{s.port};" for s in servers),
+            # The same instances: this test follows each request to the instance it reached.
+            "LIVE_SERVERS": " ".join(f"server 127.0.0.1:{s.port};" for s in servers),
             "TLS_CERTIFICATE": str(cert), "TLS_CERTIFICATE_KEY": str(key),
             "CACHE_DIR": str(prefix / f"cache-{site}")}))
         includes.append(f"    include {site_file};")
