@@ -370,6 +370,8 @@ def start_nginx(tmp: Path, upstream_port: int, name: str, live_port: int | None 
     nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
     nginx = subprocess.Popen([nginx_bin, "-c", str(main), "-p", str(prefix)])  # noqa: S603
     time.sleep(0.5)
+    if nginx.poll() is not None:
+        raise RuntimeError("nginx did not start: see the message above")
     return nginx, port
 
 
