@@ -34,9 +34,14 @@ KEPT_HEADERS = (("Content-Type", "text/html; charset=utf-8"),
 POLL_STATES = ("closed", "open", "revealed")
 
 
+def _key(secret: str, code: str) -> str:
+    return hmac.new(secret.encode(), f"live-shared:{code}".encode(),
+                    hashlib.sha256).hexdigest()[:24]
+
+
 def shared_key(code: str) -> str:
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, f"live-shared:{code}".encode(), hashlib.sha256).hexdigest()[:24]
+    """The key in a cohort's shared-step address, as the attendee page gives it."""
+    return _key(current_app.config["SECRET_KEY"], code)
 
 
 class KeptSteps:
@@ -73,7 +78,7 @@ class SharedSteps:
     def __init__(self, wsgi_app, kept: KeptSteps, secret: str):
         self.wsgi_app = wsgi_app
         self.kept = kept
-        self.secret = secret.encode()
+        self.secret = secret
         self.headers = list(KEPT_HEADERS) + list(STATIC_HEADERS.items())
 
     def __call__(self, environ, start_response):
@@ -85,11 +90,9 @@ class SharedSteps:
             args = {name: values[0] for name, values in
                     parse_qs(environ.get("QUERY_STRING", "")).items()}
             key = request_key(match.group(1), args)
-            code = match.group(1).upper()
-            expected = hmac.new(self.secret, f"live-shared:{code}".encode(),
-                                hashlib.sha256).hexdigest()[:24]
             body = self.kept.get(key) if key else None
-            if body is not None and hmac.compare_digest(args.get("k", ""), expected):
+            if body is not None and hmac.compare_digest(args.get("k", ""),
+                                                        _key(self.secret, key[0])):
                 start_response("200 OK", self.headers + [("Content-Length", str(len(body)))])
                 return [body]
         return self.wsgi_app(environ, _cookieless(start_response))
