@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from webinar.cohorts import bp as cohorts_bp
     from webinar.frontdoor import bp as frontdoor_bp
     from webinar.lessons import bp as lessons_bp
+    from webinar.library import bp as library_bp
     from webinar.live import bp as live_bp
     from webinar.main import bp as main_bp
     from webinar.plan import bp as plan_bp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(plan_bp, url_prefix="/plan")
     app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
+    app.register_blueprint(library_bp, url_prefix="/library")
     app.register_blueprint(live_bp)
     app.register_blueprint(team_bp, url_prefix="/team")
     app.register_blueprint(frontdoor_bp)

@@ -61,6 +61,9 @@ class Job:
     alternate: str | None = None
     html_has_toc: bool = False
     threshold: int = 4
+    # Uploaded images the document shows (a cohort's logo): address path -> (type, bytes),
+    # sanitised when they were uploaded; served at BASE_URL + path and nowhere else.
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,10 @@ def _static_fetcher_class():
     class StaticOnlyFetcher(URLFetcher):
         """Serve files under the static folder (and small data: URIs); refuse everything else."""
 
-        def __init__(self, static_root: str):
+        def __init__(self, static_root: str, files: dict | None = None):
             super().__init__(allowed_protocols=("https", "data"), allow_redirects=False)
             self.root = Path(static_root).resolve()
+            self.files = {BASE_URL + path.lstrip("/"): item for path, item in (files or {}).items()}
             self.refused: list[str] = []
             self.fetched: list[str] = []
 
@@ -108,6 +112,10 @@ def _static_fetcher_class():
                 if len(url) > MAX_DATA_URI:
                     self._refuse(url, "data URI too large")
                 return super().fetch(url, headers)
+            if url in self.files:
+                self.fetched.append(url)
+                mime, data = self.files[url]
+                return URLFetcherResponse(url, data, headers={"Content-Type": mime})
             parts = urlsplit(url)
             if (f"{parts.scheme}://{parts.netloc}/" != BASE_URL
                     or not parts.path.startswith(STATIC_PREFIX)):
@@ -260,7 +268,7 @@ def _render(job: Job | Recipe) -> Result:
         job = getattr(importlib.import_module(module), name)(*job.args)
     if _font_config is None:
         _font_config = FontConfiguration()
-    fetcher = _static_fetcher_class()(job.static_root)
+    fetcher = _static_fetcher_class()(job.static_root, job.files)
     sheet = _stylesheet(job.css, fetcher)
 
     def layout(html: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import template_rendered
+from PIL import Image
 from sqlalchemy import select, update
 
 from webinar import db
@@ -18,7 +20,16 @@ from webinar.cli import DEMO_JOIN_CODE, DEMO_PASSWORD, DEMO_TRAINER
 from webinar.config import ROOT
 from webinar.frontdoor import services as frontdoor
 from webinar.live import services as live
-from webinar.models import Cohort, CohortMember, PendingImport, Role, User, Workbook
+from webinar.models import (
+    Cohort,
+    CohortMember,
+    MediaFile,
+    OwnStep,
+    PendingImport,
+    Role,
+    User,
+    Workbook,
+)
 from webinar.models._types import utcnow
 from webinar.plan import services as plan
 from webinar.team import services as team
@@ -69,6 +80,16 @@ def build_world(app, runner, make_user) -> dict:
 
         ids["stop_token"] = reminders.stop_token(anna)
         session.flush()
+        # The demo cohort in a trainer's colours, so the checks see branded pages too.
+        logo = io.BytesIO()
+        Image.new("RGB", (90, 30), (20, 90, 40)).save(logo, "PNG")
+        media = MediaFile(owner_id=cohort.trainer_id, mime="image/png", data=logo.getvalue())
+        session.add(media)
+        session.flush()
+        cohort.brand_logo_id, cohort.brand_accent = media.id, "#8f3a00"
+        ids["media_token"] = media.token
+        ids["own_step"] = session.scalar(select(OwnStep.id).where(
+            OwnStep.owner_id == cohort.trainer_id).order_by(OwnStep.id))
         live_session = live.live_session(cohort)
         live_session.lesson_id, live_session.step_index = "the-70-percent", 1
         live_session.poll_state = "open"

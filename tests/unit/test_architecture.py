@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "webinar"
-FEATURES = {"admin", "auth", "cohorts", "frontdoor", "lessons", "live", "main", "plan", "team",
-            "workbook"}
+FEATURES = {"admin", "auth", "cohorts", "frontdoor", "lessons", "library", "live", "main", "plan",
+            "team", "workbook"}
 
 
 def _module_name(path: Path) -> str:

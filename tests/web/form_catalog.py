@@ -45,6 +45,7 @@ from webinar.models import (
     LiveSession,
     LiveVote,
     OutboxMail,
+    OwnStep,
     PendingImport,
     Role,
     User,
@@ -161,6 +162,12 @@ def build_world(app) -> World:
 
         ids.update(question=question.id, answer=answer.id, mail=failed.id,
                    stop_token=reminders.stop_token(session.get(User, ids["a"])))
+        own = OwnStep(owner_id=ids["x"], shape="choice", languages="nl",
+                      texts={"nl": {"title": "Welke markt?", "options": ["Bouw", "Zorg"]}},
+                      created_at=utcnow(), updated_at=utcnow())
+        session.add(own)
+        session.flush()
+        ids.update(own_step=own.id)
         ids.update(cohort=cohort.id, code=cohort.join_code, workbook=workbook.id,
                    account=accounts[0].id, account_2=accounts[1].id, pending=pending.id,
                    link=link.id, link_token=link_token, invite=invite.id,
@@ -257,6 +264,7 @@ def _forms() -> dict:
     from webinar.cohorts import digest, nudges
     from webinar.cohorts import forms as cohorts
     from webinar.frontdoor import forms as frontdoor
+    from webinar.library import forms as library
     from webinar.live import forms as live
     from webinar.main import forms as main
     from webinar.plan import forms as plan
@@ -274,7 +282,9 @@ def _forms() -> dict:
             "ActionForm": team.ActionForm,
             "AgreeForm": team.AgreeForm, "InviteForm": team.InviteForm,
             "MemberRoleForm": team.MemberRoleForm,
-            "IncentivesForm": incentives.IncentivesForm}
+            "IncentivesForm": incentives.IncentivesForm,
+            "OwnStepForm": library.OwnStepForm, "LibraryActionForm": library.ActionForm,
+            "AgendaForm": cohorts.AgendaForm, "BrandingForm": library.BrandingForm}
 
 
 def _one(url, base, form=None, **kwargs):
@@ -373,6 +383,10 @@ def _wb_url(path):
     return lambda w: f"/workbook/{w['workbook']}{path}"
 
 
+_OWN_STEP = {"shape": "choice", "languages": "nl", "title_nl": "Welke markt kiest u?",
+             "options_nl": "Bouw\nZorg\nHandel"}
+
+
 CATALOG: dict[str, Route] = {
     "admin.resend_mail": Route("admin", _one(lambda w: f"/admin/outbox/{w['mail']}/resend", {},
                                              _f("ResendForm")), destructive=True),
@@ -401,6 +415,17 @@ CATALOG: dict[str, Route] = {
         _auth("ResetPasswordForm")), destructive=True),
     "cohorts.joining": Route("x", _one(lambda w: f"/cohorts/{w['cohort']}/joining", {"open": "0"},
                                        _f("JoiningForm"))),
+    "cohorts.agenda_change": Route("x", _one(lambda w: f"/cohorts/{w['cohort']}/agenda", {
+        "action": "add-lesson", "lesson_step": "code-1-2-3/what-is-fit"}, _f("AgendaForm"))),
+    "cohorts.branding_page": Route("x", _one(lambda w: f"/cohorts/{w['cohort']}/branding", {
+        "accent": "#0b5cab"}, _f("BrandingForm"))),
+    "library.new": Route("x", _one("/library/new", _OWN_STEP, _f("OwnStepForm")),
+                         shown=("title_nl",), pages=lambda w: ["/library/"]),
+    "library.edit": Route("x", _one(lambda w: f"/library/{w['own_step']}/edit", _OWN_STEP,
+                                    _f("OwnStepForm")), shown=("title_nl",),
+                          pages=lambda w: ["/library/"]),
+    "library.action": Route("x", _one(lambda w: f"/library/{w['own_step']}/action",
+                                      {"action": "copy"}, _f("LibraryActionForm"))),
     "cohorts.new": Route("x", _one("/cohorts/new", {
         "name": "Groep april", "starts_on": "2026-04-02", "locale": "nl"}, _f("CohortForm")),
         shown=("name",), pages=lambda w: ["/cohorts/"]),

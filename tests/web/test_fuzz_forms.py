@@ -29,15 +29,18 @@ from tests.web import form_catalog as catalog
 from webinar import db
 from webinar.domain import plan as plan_domain
 from webinar.domain import scoring
+from webinar.domain.agenda import AGENDA, OWN
 from webinar.domain.pipeline_import import match_key
 from webinar.extensions import limiter
 from webinar.lessons import content
 from webinar.models import (
     Account,
+    AgendaItem,
     Base,
     Cohort,
     Decision,
     LiveSession,
+    OwnStep,
     Rating,
     User,
     ValueElement,
@@ -168,6 +171,7 @@ def changed(before: dict, after: dict) -> list[str]:
 def check_invariants(app) -> None:
     """What a whole write leaves behind: the app's own rules, checked over every row."""
     lessons = {lesson.id: len(lesson.steps) for lesson in content.all_lessons()}
+    steps_of = {lesson.id: {step.id for step in lesson.steps} for lesson in content.all_lessons()}
     with app.app_context():
         session = db.session()
         for workbook in session.scalars(select(Workbook)):
@@ -196,9 +200,17 @@ def check_invariants(app) -> None:
             assert user.is_guest or (user.email == user.email.lower() and user.password_hash)
         for cohort in session.scalars(select(Cohort)):
             assert cohort.name.strip()
+        for cohort in session.scalars(select(Cohort)):
+            items = session.scalars(select(AgendaItem).where(AgendaItem.cohort_id == cohort.id))
+            for item in items:  # only steps that exist: a lesson's, or an own step's
+                assert (item.lesson_id == OWN and session.get(OwnStep, int(item.step_id))) or (
+                    item.step_id in steps_of.get(item.lesson_id, ())), item
         for live in session.scalars(select(LiveSession)):
             assert live.poll_state in ("open", "closed", "revealed")
-            assert live.lesson_id in lessons and 0 <= live.step_index < lessons[live.lesson_id]
+            if live.lesson_id == AGENDA:
+                assert live.step_index >= 0
+            else:
+                assert live.lesson_id in lessons and 0 <= live.step_index < lessons[live.lesson_id]
 
 
 def refused(response) -> bool:
@@ -433,8 +445,10 @@ def test_upload_routes_refuse_huge_bodies_and_many_parts_in_the_users_language(a
     """On every upload route, is a body over the limit or a form of 1,001 parts answered with a
     413 in the user's language (Dutch for A), nothing written, and the app still healthy?"""
     routes = upload_routes(app)
-    assert routes == ["workbook.upload"]  # a new upload route is checked here too
+    # a new upload route is checked here too
+    assert routes == ["cohorts.branding_page", "library.edit", "library.new", "workbook.upload"]
     for endpoint in routes:
+        _empty_tables(app)  # each route's world of its own
         harness = Harness(app, endpoint)
         case = harness.route.cases(harness.world)[0]
         client = harness.session()

@@ -331,7 +331,7 @@ def test_presenter_pages_and_poll_results_stay_with_the_cohort(app, make_user):
     assert trainer.get(f"/live/{code}/slide").status_code == 200
     poll(trainer, code, "close")
     detail = trainer.get(f"/cohorts/{cohort_id}", headers={"Accept-Language": "en"})
-    assert "70 × 1" in detail.get_data(as_text=True)
+    assert "70 % × 1" in detail.get_data(as_text=True)  # the answer as the attendee read it
 
 
 def test_live_pages_keep_to_the_csp(app, make_user):

@@ -18,7 +18,15 @@ from tests.web.live_helpers import join_as_guest
 from webinar import db
 from webinar.lessons import content
 from webinar.live import services as live
-from webinar.models import Account, Cohort, CohortMember, PendingImport, Role, Workbook
+from webinar.models import (
+    Account,
+    Cohort,
+    CohortMember,
+    OwnStep,
+    PendingImport,
+    Role,
+    Workbook,
+)
 from webinar.models._types import utcnow
 
 WHO = ("anonymous", "guest", "participant_a", "participant_b", "trainer_x", "trainer_y", "admin")
@@ -42,8 +50,11 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "auth.profile": (302, 200, 200, 200, 200, 200, 200),
     "auth.register": (200, 302, 302, 302, 302, 302, 302),
     "auth.reset_password": (410, 410, 410, 410, 410, 410, 410),
+    "cohorts.agenda_change": (302, 403, 403, 403, 400, 404, 400),  # no change in the form
+    "cohorts.agenda_page": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.answers": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.benchmark": (302, 200, 200, 200, 200, 200, 200),
+    "cohorts.branding_page": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.dashboard": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.detail": (302, 403, 403, 403, 200, 404, 200),
     "cohorts.digest": (302, 403, 403, 403, 302, 302, 302),  # the form is answered on /cohorts/
@@ -63,6 +74,15 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "lessons.print_lesson": (200, 200, 200, 200, 200, 200, 200),
     "lessons.start": (302, 302, 302, 302, 302, 302, 302),
     "lessons.step": (200, 200, 200, 200, 200, 200, 200),
+    # Trainer X's own, unpublished step: nobody else sees, changes or copies it, the admin
+    # neither (an admin publishes their own steps).
+    "library.action": (302, 403, 403, 403, 400, 404, 404),  # no action in the form
+    "library.brand_css": (200, 200, 200, 200, 200, 200, 200),  # a colour, nothing private
+    "library.edit": (302, 403, 403, 403, 200, 404, 404),
+    "library.index": (302, 403, 403, 403, 200, 200, 200),
+    "library.media": (404, 404, 404, 404, 404, 404, 404),  # the token in the address
+    "library.new": (302, 403, 403, 403, 200, 200, 200),
+    "library.preview": (302, 403, 403, 403, 200, 404, 404),
     "live.ask": (302, 422, 422, 422, 422, 404, 404),  # no question in the form
     "live.attend": (302, 200, 200, 200, 200, 404, 404),
     "live.claim": (302, 200, 302, 302, 302, 302, 302),
@@ -171,6 +191,12 @@ def build_world(app, make_user) -> dict:
             ids[f"workbook_{who}"], ids[f"account_{who}"] = workbook.id, account.id
             ids[f"pending_{who}"] = pending.id
         ids["cohort_x"], ids["code_x"] = cohorts["x"].id, cohorts["x"].join_code
+        own = OwnStep(owner_id=ids["x"], shape="open", languages="nl",
+                      texts={"nl": {"title": "Wat verkoopt u?"}}, created_at=utcnow(),
+                      updated_at=utcnow())
+        session.add(own)
+        session.flush()
+        ids["own_step"] = own.id
         session.commit()
     lesson = content.all_lessons()[0]
     ids["lesson_id"], ids["step_id"] = lesson.id, lesson.steps[0].id
@@ -203,7 +229,7 @@ def url_values(rule, ids: dict) -> dict:
             "workbook_id": ids["workbook_a"], "account_id": ids["account_a"],
             "pending_id": ids["pending_a"], "cohort_id": ids["cohort_x"], "code": ids["code_x"],
             "lesson_id": ids["lesson_id"], "step_id": ids["step_id"], "step": "value",
-            "filename": "css/app.css", "token": "not-a-valid-token",
+            "filename": "css/app.css", "own_step_id": ids["own_step"], "token": "not-a-valid-token",
             "user_id": ids["b"] if rule.endpoint.startswith("admin.") else ids["a"],
         }.get(name, 999_999)  # other ids (invites, links): none that exist
     return values

@@ -9,4 +9,12 @@ workbook_written.connect(note_written)
 # Any page may sum a workbook's figures (the participant's comparison too): store them after it.
 bp.teardown_app_request(save_pending)
 
-from webinar.cohorts import dashboard, digest, nudges, poll_results, views  # noqa: E402, F401  (routes)
+from webinar.cohorts import (  # noqa: E402, F401  (routes)
+    agenda_views,
+    branding_views,
+    dashboard,
+    digest,
+    nudges,
+    poll_results,
+    views,
+)

@@ -15,6 +15,7 @@ from webinar.cohorts import aggregates as agg
 from webinar.cohorts import bp, reports
 from webinar.cohorts.views import _own_or_404
 from webinar.downloads import content_disposition, send_pdf
+from webinar.library import branding
 from webinar.method import choice_label, code_label, knockout_label, stage_label
 from webinar.plan.services import decisions_of
 from webinar.workbook import services as workbook_services
@@ -113,10 +114,11 @@ def report(cohort_id: int):
                "aggregates": aggregates, "charts": reports.charts(aggregates),
                "rows": reports.aggregate_rows(aggregates), "min_group": agg.MIN_GROUP,
                "guests": sum(1 for p in people if p.is_guest), "today": date.today()}
-    job = pdf.Job(render_template("pdf/cohort.html", **context),
+    logo, files = branding.pdf_logo(cohort)
+    job = pdf.Job(render_template("pdf/cohort.html", brand_logo=logo, **context),
                   render_template("pdf/cohort.css", page_label=pdf.css_content(_(
                       "Page %(page)s of %(pages)s", page="{page}", pages="{pages}"))),
-                  current_app.static_folder)
+                  current_app.static_folder, files=files)
     return send_pdf(
         lambda: pdf.render(job, timeout=current_app.config.get("PLAN_RENDER_TIMEOUT", 30),
                            memory_mb=current_app.config.get("PLAN_RENDER_MEMORY_MB", 1024),

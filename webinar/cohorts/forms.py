@@ -33,3 +33,12 @@ class CohortForm(FlaskForm):
 
 class JoiningForm(FlaskForm):
     open = HiddenField()
+
+
+class AgendaForm(FlaskForm):
+    """One change to a cohort's agenda: add a step, move one, take one off, or start over."""
+
+    action = HiddenField()
+    position = HiddenField()
+    lesson_step = SelectField(_l("A step from the lessons"), validate_choice=False)
+    own_step = SelectField(_l("One of your own steps"), validate_choice=False)

@@ -16,8 +16,10 @@ from webinar import db, exports
 from webinar.auth.roles import TRAINERS, role_required
 from webinar.cohorts import bp, reports
 from webinar.cohorts.views import _own_or_404
+from webinar.domain.agenda import OWN, Entry
 from webinar.downloads import content_disposition
 from webinar.lessons import content
+from webinar.library.resolve import find, resolve
 from webinar.live import qa
 from webinar.live import services as live
 from webinar.models import LiveSession
@@ -38,6 +40,10 @@ def _polls(session: LiveSession | None) -> list[tuple]:
             if (lesson.id, step.id) in asked:
                 out.append((lesson, step, live.results(session.id, lesson.id, step,
                                                        live.answer_labels(step))))
+    own = sorted((key for key in asked if key[0] == OWN), key=lambda key: int(key[1]))
+    for found in resolve([Entry(*key) for key in own]):
+        out.append((None, found.step, live.results(session.id, OWN, found.step,
+                                                   live.answer_labels(found.step))))
     return out
 
 
@@ -60,12 +66,16 @@ def _answer_rows(session: LiveSession) -> list[tuple]:
     """One row per poll answer, open answer and audience question, without names."""
     lessons = {lesson.id: lesson for lesson in content.all_lessons()}
     when = lambda moment: format_datetime(moment, "yyyy-MM-dd HH:mm:ss")  # noqa: E731
-    rows = []
+    rows, own = [], {}
     for lesson_id, step_id, answer, moment, hidden in live.answers(session.id):
         lesson = lessons.get(lesson_id)
         step = lesson.step(step_id) if lesson else None
+        if lesson_id == OWN:
+            found = own.setdefault(step_id, find(OWN, step_id))
+            step = found.step if found else None
         kind = _("Open question") if step is not None and step.poll_kind == "open" else _("Poll")
-        rows.append((lesson.title if lesson else lesson_id, step.title if step else step_id,
+        source = _("Own step") if lesson_id == OWN else lesson.title if lesson else lesson_id
+        rows.append((source, step.title if step else step_id,
                      kind, reports.answer_label(step, answer), None, _status(hidden=hidden),
                      when(moment)))
     for question in qa.questions(session.id, None, with_hidden=True):

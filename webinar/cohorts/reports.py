@@ -103,6 +103,17 @@ def aggregate_rows(aggregates: agg.Aggregates) -> list[tuple[str, str, Decimal |
     return rows
 
 
+def step_of(lessons: dict, lesson_id: str, step_id: str):
+    """(lesson, step) of a poll's answers: a lesson's step, or (None, step) for an own step."""
+    from webinar.library.resolve import OWN, find
+
+    if lesson_id == OWN:
+        found = find(lesson_id, step_id)
+        return None, found.step if found else None
+    lesson = lessons.get(lesson_id)
+    return lesson, lesson.step(step_id) if lesson else None
+
+
 def poll_results(cohort: Cohort) -> list[tuple]:
     """The cohort's live poll answers: (lesson, step, step id, [(answer, count)])."""
     from webinar.cohorts.services import poll_summary
@@ -111,8 +122,7 @@ def poll_results(cohort: Cohort) -> list[tuple]:
     lessons = {lesson.id: lesson for lesson in content.all_lessons()}
     out = []
     for (lesson_id, step_id), counts in sorted(poll_summary(cohort).items()):
-        lesson = lessons.get(lesson_id)
-        step = lesson.step(step_id) if lesson else None
+        lesson, step = step_of(lessons, lesson_id, step_id)
         out.append((lesson, step, step_id,
                     [(answer_label(step, answer), n) for answer, n in sorted(counts.items())]))
     return out

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webinar.auth.roles import TRAINERS, role_required
-from webinar.cohorts import bp, services
+from webinar.cohorts import bp, reports, services
 from webinar.cohorts.forms import CohortForm, JoiningForm
-from webinar.lessons import content
 from webinar.links import external_url
 
 
@@ -55,12 +54,7 @@ def detail(cohort_id: int):
     """Show a cohort: join code, link, QR code, joining switch and poll results."""
     cohort = _own_or_404(cohort_id)
     link = _join_url(cohort)
-    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
-    summary = []
-    for (lesson_id, step_id), counts in sorted(services.poll_summary(cohort).items()):
-        lesson = lessons.get(lesson_id)
-        step = lesson.step(step_id) if lesson else None
-        summary.append((lesson, step, step_id, sorted(counts.items())))
+    summary = reports.poll_results(cohort)  # each answer by its label, as the dashboard shows
     return render_template(
         "cohorts/detail.html", cohort=cohort, link=link, members=services.member_count(cohort),
         qr=services.qr_svg(link, _("QR code for %(link)s", link=link)),

@@ -72,6 +72,8 @@ class Step:
     benchmark: int | None = None
     benchmark_note: str = ""  # the benchmark's source, always shown with the figure
     workbook_step: str | None = None  # workbook: one of WORKBOOK_STEPS
+    image: str = ""  # a trainer's own step: the address of its sanitised image
+    image_alt: str = ""
 
     def markdown_fields(self) -> tuple[str, ...]:
         return tuple(text for text in (self.body, self.explanation) if text)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from webinar import db
 from webinar.domain import word_cloud
+from webinar.domain.agenda import AGENDA
 from webinar.domain.lessons import Lesson, Step
 from webinar.live import presence
 from webinar.live.presence import HERE_EVERY_SECONDS  # noqa: F401  (the tests' ping interval)
@@ -113,7 +114,8 @@ def live_session(cohort: Cohort) -> LiveSession:
     found = db.session().scalar(select(LiveSession).where(LiveSession.cohort_id == cohort.id))
     if found is None:
         found = LiveSession(cohort_id=cohort.id, join_code=cohort.join_code,
-                            lesson_id=DEFAULT_LESSON, step_index=0, version=1,
+                            lesson_id=AGENDA if cohort.has_agenda else DEFAULT_LESSON,
+                            step_index=0, version=1,
                             poll_state="closed", peak_attendees=0)
         db.session().add(found)
         db.session().flush()
@@ -131,11 +133,16 @@ def bump(session_id: int, counter: str = "version", **values) -> None:
     session = db.session()
     values[counter] = getattr(LiveSession, counter) + 1
     session.execute(update(LiveSession).where(LiveSession.id == session_id).values(**values))
-    # Other processes hear of the change from the database when it commits; this one forgets
-    # its kept state right after the commit too, without waiting for that notification.
+    bump_forget()
+
+
+def bump_forget() -> None:
+    """Other processes hear of a change from the database when it commits; this one forgets
+    its kept state right after the commit too, without waiting for that notification."""
     reader = current_app.extensions.get("live_state_reader")
     if reader is not None and reader.cache is not None:
-        event.listen(session, "after_commit", lambda _session: reader.cache.forget(), once=True)
+        event.listen(db.session(), "after_commit", lambda _session: reader.cache.forget(),
+                     once=True)
 
 
 def go_to(live: LiveSession, index: int, last: int) -> None:
@@ -149,8 +156,23 @@ def move(live: LiveSession, delta: int, last: int) -> None:
         (target < 0, 0), (target > last, last), else_=target))
 
 
-def set_lesson(live: LiveSession, lesson_id: str) -> None:
-    bump(live.id, lesson_id=lesson_id, step_index=0, poll_state="closed", poll_ends_at=None)
+def set_lesson(live: LiveSession, lesson_id: str, step_key: str | None = None) -> None:
+    bump(live.id, lesson_id=lesson_id, step_index=0, step_key=step_key, poll_state="closed",
+         poll_ends_at=None)
+
+
+def go_to_entry(live: LiveSession, index: int, key: str, seen_version: int) -> bool:
+    """Show the agenda's step at ``index`` (its key keeps it shown while the agenda changes),
+    unless the session changed since it was read at ``seen_version``: then False, to try again
+    from a fresh read, so two quick clicks on "next" move two steps, never one."""
+    session = db.session()
+    changed = session.execute(update(LiveSession).where(
+        LiveSession.id == live.id, LiveSession.version == seen_version).values(
+        step_index=index, step_key=key, poll_state="closed", poll_ends_at=None,
+        version=LiveSession.version + 1)).rowcount
+    if changed:
+        bump_forget()
+    return bool(changed)
 
 
 def set_poll(live: LiveSession, state: str, seconds: int | None = None) -> None:

@@ -28,8 +28,10 @@ from webinar.errors import error_response, wants_json
 from webinar.extensions import limiter
 from webinar.lessons import content
 from webinar.lessons import forms as lesson_forms
+from webinar.library import branding
 from webinar.links import external_url, qr_svg
 from webinar.live import bp, presence, qa, services, throttle
+from webinar.live.current import Current, agenda_steps, current
 from webinar.live.forms import (
     COUNTDOWNS,
     ClaimForm,
@@ -186,11 +188,8 @@ def _attendee_cohort(code: str) -> tuple[Cohort, LiveSession]:
     return cohort, live if live is not None else services.live_session(cohort)
 
 
-def _current(live: LiveSession):
-    lessons = {lesson.id: lesson for lesson in content.all_lessons()}
-    lesson = lessons.get(live.lesson_id) or next(iter(lessons.values()))
-    index = max(0, min(live.step_index, len(lesson.steps) - 1))
-    return lesson, lesson.steps[index], index
+def _current(cohort: Cohort, live: LiveSession) -> Current:
+    return current(live, cohort)
 
 
 ANSWER_PLACE = "\ufffc"  # stands for the answer in a translated sentence, split around it
@@ -204,12 +203,13 @@ def step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool 
                  shared: bool = False) -> dict:
     """What `live/_step.html` shows. ``shared``: the attendee's step as every attendee sees it,
     without their answer, their name or their CSRF token (live/shared.py)."""
-    lesson, step, index = _current(live)
+    now = _current(cohort, live)
+    step, origin = now.step, now.origin
     poll_state = services.effective_poll_state(live)
-    context = {"cohort": cohort, "live": live, "lesson": lesson, "step": step, "index": index,
-               "total": len(lesson.steps), "mode": mode, "question": services.is_question(step),
-               "poll_state": poll_state, "seconds_left": services.seconds_left(live),
-               "next_step": lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None,
+    context = {"cohort": cohort, "live": live, "lesson": now.lesson, "step": step,
+               "index": now.index, "total": now.total, "kicker": now.kicker, "mode": mode,
+               "question": services.is_question(step), "poll_state": poll_state,
+               "seconds_left": services.seconds_left(live), "next_step": now.next_step,
                "results": None, "mine": None, "form": None, "shared": shared,
                "action": url_for(".vote", code=cohort.join_code, step=step.id)}
     if mode == "slide":
@@ -230,15 +230,15 @@ def step_context(cohort: Cohort, live: LiveSession, mode: str, whole_page: bool 
         context["your_answer_parts"] = _("Your answer: %(answer)s",
                                          answer=ANSWER_PLACE).split(ANSWER_PLACE, 1)
     elif mode == "attendee":
-        mine = services.my_answer(live.id, lesson.id, step.id, current_user.id)
+        mine = services.my_answer(live.id, origin, step.id, current_user.id)
         context["mine"] = mine
         context["form"] = lesson_forms.form_for(step, mine)
         if mine is not None:
             context["shown_mine"] = shown_answer(step, mine)
     if mode == "present" or poll_state == "revealed" or (mode == "slide" and poll_state == "open"):
-        context["results"] = services.results(live.id, lesson.id, step, _labels(step))
+        context["results"] = services.results(live.id, origin, step, _labels(step))
     if mode == "present" and step.poll_kind == "open":
-        context["moderation"] = services.open_answers(live.id, lesson.id, step.id)
+        context["moderation"] = services.open_answers(live.id, origin, step.id)
         context["hide_form"] = HideAnswerForm()
     return context
 
@@ -264,6 +264,7 @@ def attend(code: str):
     if not _is_owner(cohort):
         presence.seen(live.id, current_user.id)
     return render_template("live/attend.html", question_form=QuestionForm(),
+                           brand=branding.for_cohort(cohort),
                            questions=qa.questions(live.id, current_user.id),
                            vote_form=QuestionVoteForm(),
                            **step_context(cohort, live, "attendee"))
@@ -316,7 +317,8 @@ def here(code: str):
 def vote(code: str):
     """Keep the attendee's answer to the open poll: one per attendee, replaced when changed."""
     cohort, live = _attendee_cohort(code)
-    lesson, step, _index = _current(live)
+    now = _current(cohort, live)
+    step = now.step
     if not services.is_question(step) or request.args.get("step") != step.id:
         return _vote_refused(_("The trainer has moved on to another step."), code)
     if services.effective_poll_state(live) != "open":
@@ -326,7 +328,7 @@ def vote(code: str):
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return _vote_refused(message, code, status=422)
     db.start_writing()
-    services.cast_vote(live.id, lesson.id, step.id, current_user.id, form.answer.data)
+    services.cast_vote(live.id, now.origin, step.id, current_user.id, form.answer.data)
     message = _("Your answer is saved. You can change it while the poll is open.")
     if wants_json():  # live.js shows the answer in the shared step it fetches next
         return jsonify(saved=True, message=message, step=step.id, answer=form.answer.data,
@@ -346,6 +348,14 @@ def _vote_refused(message: str, code: str, status: int = 409):
 # --- the presenter ------------------------------------------------------------------------------
 
 
+def _lesson_choices(cohort: Cohort) -> list:
+    """What the presenter can run: the cohort's agenda, then each lesson on its own."""
+    return options([(services.AGENDA, _("This cohort's agenda (%(num)d steps)",
+                                        num=len(agenda_steps(cohort))))]
+                   + [(item.id, f"{item.number}. {item.title}")
+                      for item in content.all_lessons()])
+
+
 def _trainer_cohort(code: str) -> tuple[Cohort, LiveSession]:
     cohort = services.cohort_by_code(code)
     if cohort is None or cohort.trainer_id != current_user.id:
@@ -361,8 +371,7 @@ def present(code: str):
     online, peak = services.online(live)
     context = step_context(cohort, live, "present")
     lesson_form = LessonForm(data={"lesson": live.lesson_id})
-    lesson_form.lesson.choices = options((item.id, f"{item.number}. {item.title}")
-                                         for item in content.all_lessons())
+    lesson_form.lesson.choices = _lesson_choices(cohort)
     from webinar.live.overlay import overlay_key  # that module builds on this one
 
     overlay_url = external_url("live.overlay", code=cohort.join_code,
@@ -371,6 +380,7 @@ def present(code: str):
                            lesson_form=lesson_form, step_form=StepForm(),
                            poll_form=PollForm(), countdowns=COUNTDOWNS,
                            overlay_url=overlay_url, slide_form=QuestionsSlideForm(),
+                           brand=branding.for_cohort(cohort),
                            **_trainer_questions(live), **context)
 
 
@@ -392,7 +402,7 @@ def panel(code: str):
 def slide(code: str):
     """Show the clean full-screen slide to share on screen."""
     cohort, live = _trainer_cohort(code)
-    return render_template("live/slide.html",
+    return render_template("live/slide.html", brand=branding.for_cohort(cohort),
                            **step_context(cohort, live, "slide", whole_page=True))
 
 
@@ -405,24 +415,46 @@ def go(code: str):
     form = StepForm()
     if not form.validate_on_submit():
         abort(400)
-    lesson, _step, _index = _current(live)
-    last = len(lesson.steps) - 1
-    if form.to.data == "next":
-        services.move(live, +1, last)
-    elif form.to.data == "prev":
-        services.move(live, -1, last)
-    elif (form.to.data or "").isdigit():
-        services.go_to(live, int(form.to.data), last)
-    else:
+    to = form.to.data or ""
+    if to not in ("next", "prev") and not to.isdigit():
         abort(400)
-    _record_attendance(live)
+    if live.lesson_id == services.AGENDA:
+        _go_on_agenda(cohort, live, to)
+    else:
+        last = _current(cohort, live).total - 1
+        if to == "next":
+            services.move(live, +1, last)
+        elif to == "prev":
+            services.move(live, -1, last)
+        else:
+            services.go_to(live, int(to), last)
+    _record_attendance(cohort, live)
     return redirect(url_for(".present", code=cohort.join_code), 303)
 
 
-def _record_attendance(live: LiveSession) -> None:
+def _go_on_agenda(cohort: Cohort, live: LiveSession, to: str) -> None:
+    """Move along the agenda by the running step's key; retried when another click won."""
+    for _attempt in range(5):
+        now = _current(cohort, live)
+        if not now.keys:
+            return
+        target = {"next": now.index + 1, "prev": now.index - 1}.get(to)
+        if target is None:
+            target = int(to)
+        # The running step was taken off the agenda: "next" shows the one now in its place.
+        if to == "next" and live.step_key and live.step_key not in now.keys:
+            target = now.index
+        target = max(0, min(target, len(now.keys) - 1))
+        if services.go_to_entry(live, target, now.keys[target], live.version):
+            return
+        db.session().refresh(live)
+
+
+def _record_attendance(cohort: Cohort, live: LiveSession) -> None:
     db.session().refresh(live)  # the step was moved in the database
-    lesson, step, _index = _current(live)
-    services.record_attendance(live, lesson, step)
+    now = _current(cohort, live)
+    if now.origin_lesson is not None:  # an own step belongs to no lesson's progress
+        services.record_attendance(live, now.origin_lesson, now.step)
 
 
 @bp.route("/live/<code>/poll", methods=["POST"])
@@ -459,9 +491,13 @@ def lesson(code: str):
     """Present another lesson, from its first step."""
     cohort, live = _trainer_cohort(code)
     form = LessonForm()
-    form.lesson.choices = options((item.id, item.title) for item in content.all_lessons())
+    form.lesson.choices = _lesson_choices(cohort)
     if not form.validate_on_submit():
         abort(400)
-    services.set_lesson(live, form.lesson.data)
-    _record_attendance(live)
+    key = None
+    if form.lesson.data == services.AGENDA:
+        steps = agenda_steps(cohort)
+        key = steps[0].entry.key if steps else None
+    services.set_lesson(live, form.lesson.data, key)
+    _record_attendance(cohort, live)
     return redirect(url_for(".present", code=cohort.join_code), 303)

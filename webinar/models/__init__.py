@@ -6,6 +6,7 @@ from webinar.models.cohort import Cohort, CohortMember
 from webinar.models.dashboard import AuditEntry, WorkbookFigures
 from webinar.models.frontdoor import FrontDoorLink
 from webinar.models.lesson import ANSWER_LENGTH, LessonAnswer, LessonProgress
+from webinar.models.library import AgendaItem, MediaFile, OwnStep
 from webinar.models.live import (
     QUESTION_LENGTH,
     LivePresence,
@@ -35,6 +36,7 @@ from webinar.models.workbook import (
 )
 
 __all__ = [
+    "AgendaItem", "MediaFile", "OwnStep",
     "AuditEntry", "Base", "Cohort", "CohortMember", "LessonAnswer", "LessonProgress",
     "LoginSession", "Role", "WorkbookFigures",
     "LivePresence", "LiveQuestion", "LiveQuestionVote", "LiveSession", "LiveVote",

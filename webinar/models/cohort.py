@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webinar.db import Base
@@ -25,6 +25,12 @@ class Cohort(Base):
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     joining_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The cohort's branding (logo and accent colour); unset, the app's own look.
+    brand_accent: Mapped[str | None] = mapped_column(String(7))
+    brand_logo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_file.id", ondelete="SET NULL"))
+    # The webinar has an agenda of its own (AgendaItem rows) rather than the six lessons.
+    has_agenda: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     trainer: Mapped[User] = relationship()
     members: Mapped[list[CohortMember]] = relationship(

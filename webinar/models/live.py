@@ -28,6 +28,9 @@ class LiveSession(Base):
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
     lesson_id: Mapped[str] = mapped_column(String(60))
     step_index: Mapped[int] = mapped_column(Integer, default=0)
+    # On a cohort's agenda: the running step ("lesson/step"), so an agenda edited during the
+    # webinar never changes what the room sees until the trainer moves on.
+    step_key: Mapped[str | None] = mapped_column(String(130))
     version: Mapped[int] = mapped_column(Integer, default=1)
     poll_state: Mapped[str] = mapped_column(String(10), default="closed")
     # The open poll's countdown: it counts as closed from this moment (Unix seconds) on, with

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from webinar import db, pdf
 from webinar.errors import is_database_busy
 from webinar.estimate import own_estimate
+from webinar.library import branding
 from webinar.models import PlanPdf, Workbook
 from webinar.plan import services
 
@@ -99,6 +100,7 @@ def fingerprint(workbook: Workbook, today: date) -> str:
     inputs = [TEMPLATE_VERSION, str(start),
               len(history), workbook.owner.display_name, cohort.name if cohort else None,
               cohort.trainer.display_name if cohort else None,
+              cohort.brand_accent if cohort else None, cohort.brand_logo_id if cohort else None,
               str(own_estimate(workbook.owner_id))]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
@@ -111,12 +113,13 @@ def job(workbook: Workbook, today: date) -> pdf.Job:
     context = services.build(workbook, today, pdf_mode=True)
     css = render_template("pdf/plan.css", page_label=pdf.css_content(
         _("Page %(page)s of %(pages)s", page="{page}", pages="{pages}")))
-    html = render_template("pdf/plan.html", toc_marker=TOC_MARKER, **context)
+    logo, files = branding.pdf_logo(workbook.cohort)
+    html = render_template("pdf/plan.html", toc_marker=TOC_MARKER, brand_logo=logo, **context)
     toc = render_template("pdf/_toc.html")
     many = sum(g["count"] for g in context["groups"]) > 25
     with_toc = html.replace(TOC_MARKER, toc, 1)
     return pdf.Job(with_toc if many else html, css, current_app.static_folder,
-                   alternate=html if many else with_toc, html_has_toc=many)
+                   alternate=html if many else with_toc, html_has_toc=many, files=files)
 
 
 def cached_pdf(workbook: Workbook, locale: str, stamp: str) -> PlanPdf | None:
