@@ -9,8 +9,8 @@ from tests.conftest import PASSWORD
 from webinar.models import Role
 
 
-def _context(browser, live_server, **kwargs):
-    context = browser.new_context(base_url=live_server, locale="nl-NL", **kwargs)
+def _context(browser, live_server, locale="nl-NL", **kwargs):
+    context = browser.new_context(base_url=live_server, locale=locale, **kwargs)
     page = context.new_page()
     page.console_problems = []
     page.on("console", lambda msg: msg.type == "error"

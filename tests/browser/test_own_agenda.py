@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import PHONE, check_accessibility
-from tests.browser.test_live import press_key
+from tests.browser.test_live import _context, press_key
 from tests.browser.test_workbook import log_in
 from tests.conftest import PASSWORD
 from tests.factories import seed_workbook
@@ -19,18 +19,6 @@ from webinar import db, pdf
 from webinar.models import Cohort, CohortMember, Role, Workbook
 
 LOGO_SIZE = (120, 40)
-
-
-def _context(browser, live_server, locale="nl-NL", **kwargs):
-    context = browser.new_context(base_url=live_server, locale=locale, **kwargs)
-    page = context.new_page()
-    page.console_problems = []
-    page.on("console", lambda msg: msg.type == "error"
-            and not msg.text.startswith("Failed to load resource: the server responded with a "
-                                        "status of 4")
-            and page.console_problems.append(msg.text))
-    page.on("pageerror", lambda exc: page.console_problems.append(str(exc)))
-    return context, page
 
 
 def _write_step(trainer, shape, titles, options=None):

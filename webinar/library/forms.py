@@ -76,6 +76,19 @@ def image_refusal(reason: str) -> str:
     }.get(reason, _("This is not a PNG, JPEG or SVG image."))
 
 
+def clean_upload(field) -> uploads.CleanImage | None:
+    """The field's image, sanitised; None when none was sent or it was refused (then the
+    field carries the reason, in the reader's language)."""
+    upload = field.data
+    if not (upload and getattr(upload, "filename", "")):
+        return None
+    try:
+        return uploads.sanitise_image(upload.read())
+    except uploads.ImageRefused as refused:
+        field.errors.append(image_refusal(refused.reason))
+        return None
+
+
 class OwnStepForm(FlaskForm):
     shape = SelectField(_l("Kind of step"), validate_choice=False)
     languages = SelectField(_l("Languages"), validate_choice=False)
@@ -123,12 +136,7 @@ class OwnStepForm(FlaskForm):
             field = getattr(self, problem.field, None)
             if field is not None and not field.errors:
                 field.errors.append(_problem_text(problem))
-        upload = self.image.data
-        if upload and getattr(upload, "filename", ""):
-            try:
-                self.clean_image = uploads.sanitise_image(upload.read())
-            except uploads.ImageRefused as refused:
-                self.image.errors.append(image_refusal(refused.reason))
+        self.clean_image = clean_upload(self.image)
         if self.clean_image is not None or (self.has_image and not self.remove_image.data):
             for lang in draft.languages:
                 field = getattr(self, f"image_alt_{lang}")
@@ -219,10 +227,5 @@ class BrandingForm(FlaskForm):
             except branding.ColourError:
                 self.accent.errors.append(_("Write the colour as # and six characters 0-9 or "
                                             "a-f, like #0b5cab."))
-        upload = self.logo.data
-        if upload and getattr(upload, "filename", ""):
-            try:
-                self.clean_logo = uploads.sanitise_image(upload.read())
-            except uploads.ImageRefused as refused:
-                self.logo.errors.append(image_refusal(refused.reason))
+        self.clean_logo = clean_upload(self.logo)
         return valid and not self.accent.errors and not self.logo.errors

@@ -41,12 +41,6 @@ def find(lesson_id: str, step_id: str) -> Resolved | None:
     return found[0] if found else None
 
 
-def titles(keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, Step]]:
-    """For results pages: (lesson id, step id) -> (where it comes from, the step)."""
-    found = resolve([Entry(lesson_id, step_id) for lesson_id, step_id in keys])
-    return {(r.entry.lesson_id, r.entry.step_id): (source(r), r.step) for r in found}
-
-
 def source(resolved: Resolved) -> str:
     from flask_babel import gettext as _
 
@@ -55,4 +49,4 @@ def source(resolved: Resolved) -> str:
     return resolved.lesson.title
 
 
-__all__ = ["OWN", "Resolved", "find", "resolve", "source", "titles"]
+__all__ = ["OWN", "Resolved", "find", "resolve", "source"]
